@@ -1,0 +1,580 @@
+package io.portcullis.config;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.portcullis.json.StrictJson;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the one JSON config file and validates all of it before anything starts (DESIGN 1.2).
+ * Every problem is collected with its JSON path, so an operator fixes the file in one pass;
+ * unknown keys are problems too, because a misspelt {@code "enforcePkce"} must not silently
+ * weaken security.
+ */
+public final class ConfigLoader {
+
+  /** Context init-parameter and system property naming the file. */
+  public static final String CONFIG_PROPERTY = "portcullis.config";
+  /** Environment variable naming the file, looked at last. */
+  public static final String CONFIG_ENV = "PORTCULLIS_CONFIG";
+
+  private static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
+  private static final int MAX_CODE_TTL = 3600;
+
+  private ConfigLoader() {}
+
+  /** DESIGN 1.2: init-parameter, then system property, then environment; first found wins. */
+  public static Optional<String> locate(
+      String initParameter, Function<String, String> systemProperty, Function<String, String> env) {
+    for (String candidate :
+        new String[] {initParameter, systemProperty.apply(CONFIG_PROPERTY), env.apply(CONFIG_ENV)}) {
+      if (candidate != null && !candidate.isBlank()) {
+        return Optional.of(candidate.trim());
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static PortcullisConfig load(Path file) throws ConfigException {
+    String source = file.toAbsolutePath().toString();
+    JsonElement root;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = StrictJson.parse(reader);
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new ConfigException(source, List.of("not valid JSON: " + e.getMessage()));
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(source, List.of("not UTF-8 text"));
+    } catch (IOException e) {
+      throw new ConfigException(source, List.of("cannot be read: " + describe(e)));
+    }
+    return load(source, root);
+  }
+
+  public static PortcullisConfig load(String source, JsonElement root) throws ConfigException {
+    Problems problems = new Problems();
+    PortcullisConfig config = new Reading(problems).config(source, root);
+    if (!problems.errors.isEmpty()) {
+      throw new ConfigException(source, problems.errors);
+    }
+    return config;
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static final class Problems {
+    final List<String> errors = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+
+    void error(String path, String message) {
+      errors.add(path + ": " + message);
+    }
+
+    void warn(String path, String message) {
+      warnings.add(path + ": " + message);
+    }
+  }
+
+  /** One JSON object being read: remembers which keys were used and reports the rest. */
+  private static final class Fields {
+    private final JsonObject object;
+    private final String path;
+    private final Problems problems;
+    private final Set<String> used = new HashSet<>();
+
+    Fields(JsonObject object, String path, Problems problems) {
+      this.object = object;
+      this.path = path;
+      this.problems = problems;
+    }
+
+    String at(String key) {
+      return path.isEmpty() ? key : path + "." + key;
+    }
+
+    JsonElement get(String key) {
+      used.add(key);
+      JsonElement value = object.get(key);
+      return value == null || value.isJsonNull() ? null : value;
+    }
+
+    String string(String key, boolean required) {
+      JsonElement value = get(key);
+      if (value == null) {
+        if (required) {
+          problems.error(at(key), "is required");
+        }
+        return null;
+      }
+      if (!(value instanceof JsonPrimitive p) || !p.isString()) {
+        problems.error(at(key), "must be a string");
+        return null;
+      }
+      return p.getAsString();
+    }
+
+    boolean bool(String key, boolean fallback) {
+      JsonElement value = get(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof JsonPrimitive p) || !p.isBoolean()) {
+        problems.error(at(key), "must be true or false");
+        return fallback;
+      }
+      return p.getAsBoolean();
+    }
+
+    Boolean optionalBool(String key) {
+      JsonElement value = get(key);
+      if (value == null) {
+        return null;
+      }
+      if (!(value instanceof JsonPrimitive p) || !p.isBoolean()) {
+        problems.error(at(key), "must be true or false");
+        return null;
+      }
+      return p.getAsBoolean();
+    }
+
+    long number(String key, long fallback, long min, long max) {
+      JsonElement value = get(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof JsonPrimitive p) || !p.isNumber()) {
+        problems.error(at(key), "must be a whole number");
+        return fallback;
+      }
+      long n;
+      try {
+        n = p.getAsBigDecimal().longValueExact();
+      } catch (ArithmeticException e) {
+        problems.error(at(key), "must be a whole number");
+        return fallback;
+      }
+      if (n < min || n > max) {
+        problems.error(at(key), "must be between " + min + " and " + max + ", not " + n);
+        return fallback;
+      }
+      return n;
+    }
+
+    JsonArray array(String key, boolean required) {
+      JsonElement value = get(key);
+      if (value == null) {
+        if (required) {
+          problems.error(at(key), "is required");
+        }
+        return null;
+      }
+      if (!value.isJsonArray()) {
+        problems.error(at(key), "must be a list");
+        return null;
+      }
+      return value.getAsJsonArray();
+    }
+
+    /** A list of strings; elements that are not strings are reported and left out. */
+    List<String> strings(String key, boolean required) {
+      JsonArray array = array(key, required);
+      List<String> values = new ArrayList<>();
+      if (array == null) {
+        return values;
+      }
+      for (int i = 0; i < array.size(); i++) {
+        JsonElement element = array.get(i);
+        if (element instanceof JsonPrimitive p && p.isString()) {
+          values.add(p.getAsString());
+        } else {
+          problems.error(at(key) + "[" + i + "]", "must be a string");
+        }
+      }
+      return values;
+    }
+
+    JsonObject object(String key) {
+      JsonElement value = get(key);
+      if (value == null) {
+        return null;
+      }
+      if (!value.isJsonObject()) {
+        problems.error(at(key), "must be an object");
+        return null;
+      }
+      return value.getAsJsonObject();
+    }
+
+    void rejectUnknownKeys(Set<String> known) {
+      for (String key : object.keySet()) {
+        if (!used.contains(key)) {
+          problems.error(at(key), "unknown key (known keys: " + String.join(", ", known) + ")");
+        }
+      }
+    }
+  }
+
+  private record Reading(Problems problems) {
+
+    PortcullisConfig config(String source, JsonElement root) {
+      if (!root.isJsonObject()) {
+        problems.error("$", "the config must be a JSON object");
+        return null;
+      }
+      Fields top = new Fields(root.getAsJsonObject(), "", problems);
+      Optional<URI> issuer = issuer(top);
+      String realm = top.string("realm", false);
+      if (realm == null) {
+        realm = "portcullis";
+      } else if (realm.isEmpty() || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+        problems.error("realm", "must be non-empty printable ASCII without quotes or backslashes");
+      }
+      boolean enforcePkce = top.bool("enforcePkce", true);
+      Set<String> pkceMethods = pkceMethods(top);
+      Duration codeTtl =
+          Duration.ofSeconds(top.number("authorizationCodeTtlSeconds", 600, 1, MAX_CODE_TTL));
+      if (codeTtl.getSeconds() > 600) {
+        problems.warn("authorizationCodeTtlSeconds",
+            "RFC 6749 §4.1.2 recommends at most 600 seconds for authorization codes");
+      }
+      Duration tokenTtl = Duration.ofSeconds(
+          top.number("accessTokenTtlSeconds", 3600, 1, MAX_ACCESS_TOKEN_TTL));
+      Duration requestTtl = Duration.ofSeconds(
+          top.number("authorizationRequestTtlSeconds", 600, 10, 3600));
+      Map<String, UserAccount> users = users(top);
+      Map<String, ClientRegistration> clients = clients(top, enforcePkce, tokenTtl);
+      List<RouteRule> routes = routes(top, clients);
+      StoreSettings store = store(top);
+      top.rejectUnknownKeys(new LinkedHashSet<>(List.of("issuer", "realm", "enforcePkce",
+          "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds",
+          "authorizationRequestTtlSeconds", "users", "clients", "routes", "store")));
+      if (!problems.errors.isEmpty()) {
+        return null;
+      }
+      return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
+          tokenTtl, requestTtl, users, clients, routes, store, problems.warnings);
+    }
+
+    Optional<URI> issuer(Fields top) {
+      String text = top.string("issuer", false);
+      if (text == null) {
+        return Optional.empty();
+      }
+      try {
+        URI uri = new URI(text);
+        // RFC 8414 §2: https (http tolerated for local use), no query, no fragment.
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+            || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+          problems.error("issuer", "must be an http(s) URL with a host and no query or fragment");
+          return Optional.empty();
+        }
+        if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+          problems.warn("issuer", "is not https; OAuth 2.0 requires TLS outside local testing");
+        }
+        return Optional.of(uri);
+      } catch (URISyntaxException e) {
+        problems.error("issuer", "not a valid URI: " + e.getReason());
+        return Optional.empty();
+      }
+    }
+
+    Set<String> pkceMethods(Fields top) {
+      List<String> methods = top.strings("pkceMethods", false);
+      if (top.object.get("pkceMethods") == null) {
+        return Set.of("S256");
+      }
+      Set<String> result = new LinkedHashSet<>();
+      for (int i = 0; i < methods.size(); i++) {
+        String method = methods.get(i);
+        if (!method.equals("S256") && !method.equals("plain")) {
+          problems.error("pkceMethods[" + i + "]", "must be \"S256\" or \"plain\", not \"" + method + "\"");
+        } else if (!result.add(method)) {
+          problems.error("pkceMethods[" + i + "]", "\"" + method + "\" is listed twice");
+        }
+      }
+      if (!result.contains("S256")) {
+        problems.error("pkceMethods", "must contain \"S256\" (RFC 7636 §4.2: servers must support it)");
+      }
+      if (result.contains("plain")) {
+        problems.warn("pkceMethods", "\"plain\" is enabled; RFC 9700 §2.1.1 says use S256 only");
+      }
+      return result;
+    }
+
+    Map<String, UserAccount> users(Fields top) {
+      JsonArray array = top.array("users", false);
+      Map<String, UserAccount> users = new LinkedHashMap<>();
+      if (array == null) {
+        problems.warn("users", "no users are configured, so no authorization request can be approved");
+        return users;
+      }
+      for (int i = 0; i < array.size(); i++) {
+        String path = "users[" + i + "]";
+        if (!array.get(i).isJsonObject()) {
+          problems.error(path, "must be an object");
+          continue;
+        }
+        Fields user = new Fields(array.get(i).getAsJsonObject(), path, problems);
+        String username = user.string("username", true);
+        String password = user.string("password", true);
+        user.rejectUnknownKeys(new LinkedHashSet<>(List.of("username", "password")));
+        if (username != null && (username.isEmpty() || username.chars().anyMatch(Character::isISOControl))) {
+          problems.error(user.at("username"), "must be non-empty and without control characters");
+          continue;
+        }
+        if (username != null && users.containsKey(username)) {
+          problems.error(user.at("username"), "\"" + username + "\" is defined twice");
+          continue;
+        }
+        StoredSecret secret = secret(user.at("password"), password);
+        if (secret instanceof StoredSecret.Sha256) {
+          problems.error(user.at("password"), "{sha256} is too fast for passwords people choose; "
+              + "use {pbkdf2-sha256} (the hash-secret command makes one)");
+          continue;
+        }
+        if (username != null && secret != null) {
+          users.put(username, new UserAccount(username, secret));
+        }
+      }
+      return users;
+    }
+
+    StoredSecret secret(String path, String encoded) {
+      if (encoded == null) {
+        return null;
+      }
+      try {
+        StoredSecret secret = StoredSecret.parse(encoded);
+        if (secret instanceof StoredSecret.Noop) {
+          problems.warn(path, "is stored in plain text ({noop}); store a hash instead");
+        }
+        return secret;
+      } catch (IllegalArgumentException e) {
+        problems.error(path, e.getMessage());
+        return null;
+      }
+    }
+
+    Map<String, ClientRegistration> clients(Fields top, boolean enforcePkce, Duration tokenTtl) {
+      JsonArray array = top.array("clients", true);
+      Map<String, ClientRegistration> clients = new LinkedHashMap<>();
+      if (array == null) {
+        return clients;
+      }
+      if (array.isEmpty()) {
+        problems.warn("clients", "no clients are configured, so no token can be issued");
+      }
+      for (int i = 0; i < array.size(); i++) {
+        String path = "clients[" + i + "]";
+        if (!array.get(i).isJsonObject()) {
+          problems.error(path, "must be an object");
+          continue;
+        }
+        Fields client = new Fields(array.get(i).getAsJsonObject(), path, problems);
+        int errorsBefore = problems.errors.size();
+        String clientId = client.string("clientId", true);
+        if (clientId != null && !isVisibleAscii(clientId)) {
+          problems.error(client.at("clientId"), "must be non-empty printable ASCII (RFC 6749 VSCHAR)");
+        } else if (clientId != null && clients.containsKey(clientId)) {
+          problems.error(client.at("clientId"), "\"" + clientId + "\" is defined twice");
+        }
+        StoredSecret secret = secret(client.at("clientSecret"), client.string("clientSecret", false));
+        String name = client.string("name", false);
+        if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
+          problems.error(client.at("name"), "must be non-empty and without control characters");
+        }
+        List<String> redirectUris = client.strings("redirectUris", true);
+        if (client.object.get("redirectUris") != null && redirectUris.isEmpty()
+            && client.object.get("redirectUris").isJsonArray()
+            && client.object.getAsJsonArray("redirectUris").isEmpty()) {
+          problems.error(client.at("redirectUris"), "needs at least one redirect URI");
+        }
+        Set<String> seenUris = new HashSet<>();
+        for (int u = 0; u < redirectUris.size(); u++) {
+          String uriPath = client.at("redirectUris") + "[" + u + "]";
+          String problem = redirectUriProblem(redirectUris.get(u));
+          if (problem != null) {
+            problems.error(uriPath, problem);
+          } else if (!seenUris.add(redirectUris.get(u))) {
+            problems.error(uriPath, "is listed twice");
+          }
+        }
+        List<String> scopeList = client.strings("scopes", false);
+        Set<String> scopes = new LinkedHashSet<>();
+        for (int s = 0; s < scopeList.size(); s++) {
+          String scope = scopeList.get(s);
+          if (!Scopes.isScopeToken(scope)) {
+            problems.error(client.at("scopes") + "[" + s + "]",
+                "\"" + scope + "\" is not a scope token (RFC 6749 §3.3: printable ASCII, no space, quote or backslash)");
+          } else if (!scopes.add(scope)) {
+            problems.error(client.at("scopes") + "[" + s + "]", "\"" + scope + "\" is listed twice");
+          }
+        }
+        Boolean clientPkce = client.optionalBool("enforcePkce");
+        if (secret == null && Boolean.FALSE.equals(clientPkce)) {
+          problems.error(client.at("enforcePkce"),
+              "cannot be false for a public client (no clientSecret): PKCE is how it proves itself");
+        }
+        long ttl = client.number("accessTokenTtlSeconds", tokenTtl.getSeconds(), 1, MAX_ACCESS_TOKEN_TTL);
+        client.rejectUnknownKeys(new LinkedHashSet<>(List.of("clientId", "clientSecret", "name",
+            "redirectUris", "scopes", "enforcePkce", "accessTokenTtlSeconds")));
+        if (problems.errors.size() > errorsBefore || clientId == null) {
+          continue;
+        }
+        boolean pkceRequired = enforcePkce || Boolean.TRUE.equals(clientPkce) || secret == null;
+        if (!pkceRequired) {
+          problems.warn(path, "PKCE is not enforced for client \"" + clientId + "\" (RFC 9700 §2.1.1 says enforce it)");
+        }
+        clients.put(clientId, new ClientRegistration(clientId, secret, name == null ? clientId : name,
+            redirectUris, scopes, pkceRequired, Duration.ofSeconds(ttl)));
+      }
+      return clients;
+    }
+
+    List<RouteRule> routes(Fields top, Map<String, ClientRegistration> clients) {
+      JsonArray array = top.array("routes", false);
+      List<RouteRule> routes = new ArrayList<>();
+      if (array == null) {
+        return routes;
+      }
+      Set<String> grantable = new HashSet<>();
+      clients.values().forEach(c -> grantable.addAll(c.scopes()));
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < array.size(); i++) {
+        String path = "routes[" + i + "]";
+        if (!array.get(i).isJsonObject()) {
+          problems.error(path, "must be an object");
+          continue;
+        }
+        Fields route = new Fields(array.get(i).getAsJsonObject(), path, problems);
+        int errorsBefore = problems.errors.size();
+        String pattern = route.string("path", true);
+        if (pattern != null) {
+          String problem = routePathProblem(pattern);
+          if (problem != null) {
+            problems.error(route.at("path"), problem);
+          } else if (!seen.add(pattern)) {
+            problems.error(route.at("path"), "\"" + pattern + "\" is listed twice");
+          }
+        }
+        boolean isPublic = route.bool("public", false);
+        List<String> scopeList = route.strings("scopes", false);
+        for (int s = 0; s < scopeList.size(); s++) {
+          String scope = scopeList.get(s);
+          if (!Scopes.isScopeToken(scope)) {
+            problems.error(route.at("scopes") + "[" + s + "]", "\"" + scope + "\" is not a scope token");
+          } else if (!grantable.contains(scope)) {
+            problems.warn(route.at("scopes") + "[" + s + "]",
+                "no client may ask for scope \"" + scope + "\", so this route admits nobody");
+          }
+        }
+        if (isPublic && !scopeList.isEmpty()) {
+          problems.error(path, "a public route cannot also require scopes");
+        }
+        route.rejectUnknownKeys(new LinkedHashSet<>(List.of("path", "public", "scopes")));
+        if (problems.errors.size() == errorsBefore && pattern != null) {
+          routes.add(new RouteRule(pattern, isPublic, new LinkedHashSet<>(scopeList)));
+        }
+      }
+      // Longest match wins; at equal length an exact path beats a prefix.
+      routes.sort(Comparator.comparingInt((RouteRule r) -> r.base().length()).reversed()
+          .thenComparing(RouteRule::isPrefix));
+      return routes;
+    }
+
+    StoreSettings store(Fields top) {
+      JsonObject object = top.object("store");
+      StoreSettings defaults = StoreSettings.defaults();
+      if (object == null) {
+        return defaults;
+      }
+      Fields store = new Fields(object, "store", problems);
+      String type = store.string("type", false);
+      if (type != null && !type.equals(StoreSettings.MEMORY)) {
+        problems.error(store.at("type"), "must be \"" + StoreSettings.MEMORY + "\"");
+      }
+      long pending = store.number("maxPendingAuthorizations", defaults.maxPendingAuthorizations(), 1, 100_000_000);
+      long codes = store.number("maxAuthorizationCodes", defaults.maxAuthorizationCodes(), 1, 100_000_000);
+      long tokens = store.number("maxAccessTokens", defaults.maxAccessTokens(), 1, 1_000_000_000);
+      store.rejectUnknownKeys(new LinkedHashSet<>(List.of(
+          "type", "maxPendingAuthorizations", "maxAuthorizationCodes", "maxAccessTokens")));
+      return new StoreSettings(StoreSettings.MEMORY, pending, codes, tokens);
+    }
+  }
+
+  /** RFC 6749 §3.1.2 and RFC 9700 §4.1: absolute, no fragment, compared as a plain string. */
+  static String redirectUriProblem(String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      return "not a valid URI: " + e.getReason();
+    }
+    if (!uri.isAbsolute()) {
+      return "not an absolute URI";
+    }
+    if (uri.getRawFragment() != null) {
+      return "must not contain a fragment (RFC 6749 §3.1.2)";
+    }
+    if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() == null) {
+      return "an http(s) redirect URI needs a host";
+    }
+    if (!isVisibleAscii(text)) {
+      return "must be printable ASCII; percent-encode anything else";
+    }
+    return null;
+  }
+
+  static String routePathProblem(String pattern) {
+    if (!pattern.startsWith("/")) {
+      return "must start with \"/\"";
+    }
+    String base = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
+    if (base.contains("*")) {
+      return "\"*\" is allowed only as a trailing \"/*\"";
+    }
+    if (!isVisibleAscii(pattern) || pattern.contains("?") || pattern.contains("#")) {
+      return "must be a printable ASCII path without query or fragment";
+    }
+    if (base.contains("//") || base.contains("/./") || base.contains("/../")
+        || base.endsWith("/.") || base.endsWith("/..")) {
+      return "must be a normalized path (no empty, \".\" or \"..\" segments)";
+    }
+    return null;
+  }
+
+  private static boolean isVisibleAscii(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+  }
+}

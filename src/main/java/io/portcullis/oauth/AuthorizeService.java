@@ -1,0 +1,283 @@
+package io.portcullis.oauth;
+
+import io.portcullis.config.ClientRegistration;
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.Scopes;
+import io.portcullis.store.AuthorizationCode;
+import io.portcullis.store.PendingAuthorization;
+import io.portcullis.store.SecretKey;
+import io.portcullis.store.TokenStore;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The authorization endpoint's rules (RFC 6749 §4.1.1–4.1.2, RFC 7636 §4.3): validate the request,
+ * hold it while a gateway user decides, and answer with a code or an error.
+ */
+public final class AuthorizeService {
+
+  /** Form fields of the approval page (DESIGN 1.3). */
+  public static final String TRANSACTION_ID = "transaction_id";
+  public static final String CSRF_TOKEN = "csrf_token";
+  public static final String USERNAME = "username";
+  public static final String PASSWORD = "password";
+  public static final String DECISION = "decision";
+
+  private final PortcullisConfig config;
+  private final TokenStore store;
+  private final UserAuthenticator users;
+  private final RandomValues random;
+  private final Clock clock;
+
+  public AuthorizeService(
+      PortcullisConfig config, TokenStore store, UserAuthenticator users, RandomValues random, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.users = users;
+    this.random = random;
+    this.clock = clock;
+  }
+
+  /** True when the parameters are an answer from the approval page rather than a new request. */
+  public static boolean isApprovalForm(Parameters parameters) {
+    return parameters.names().contains(TRANSACTION_ID);
+  }
+
+  /** A new authorization request: the approval page, or an error. */
+  public AuthorizeOutcome start(Parameters request) {
+    // RFC 6749 §4.1.2.1: until client and redirect URI are verified, never redirect.
+    for (String name : List.of("client_id", "redirect_uri")) {
+      if (request.isRepeated(name)) {
+        return untrusted("the parameter " + name + " was given more than once");
+      }
+    }
+    String clientId = request.get("client_id");
+    if (clientId == null) {
+      return untrusted("the request has no client_id; the application that sent you here is misconfigured");
+    }
+    Optional<ClientRegistration> found = config.client(clientId);
+    if (found.isEmpty()) {
+      return untrusted("unknown client_id " + ClientAuthenticator.quoted(clientId)
+          + "; the application that sent you here is not registered");
+    }
+    ClientRegistration client = found.get();
+    String redirectUri = request.get("redirect_uri");
+    boolean redirectUriSent = redirectUri != null;
+    if (redirectUri == null) {
+      if (client.redirectUris().size() != 1) {
+        return untrusted("redirect_uri is required: client " + ClientAuthenticator.quoted(clientId)
+            + " has several registered");
+      }
+      redirectUri = client.redirectUris().get(0);
+    } else if (!client.redirectUris().contains(redirectUri)) {
+      return untrusted("redirect_uri is not registered for client " + ClientAuthenticator.quoted(clientId)
+          + " (redirect URIs must match exactly)");
+    }
+
+    // From here on the redirect URI is trusted: errors go back to the client.
+    String state = request.isRepeated("state") ? null : request.get("state");
+    try {
+      if (state != null && !isVisibleAscii(state)) {
+        state = null;
+        throw OAuthException.invalidRequest("state must be printable ASCII (RFC 6749 Appendix A.5)");
+      }
+      String repeated = request.firstRepeated();
+      if (repeated != null) {
+        throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
+      }
+      String responseType = request.get("response_type");
+      if (responseType == null) {
+        throw OAuthException.invalidRequest("response_type is missing; use response_type=code");
+      }
+      if (!responseType.equals("code")) {
+        throw OAuthException.unsupportedResponseType("only response_type=code is supported");
+      }
+      String scope = grantedScope(client, request.get("scope"));
+      String challenge = request.get("code_challenge");
+      String method = request.get("code_challenge_method");
+      if (challenge == null) {
+        if (method != null) {
+          throw OAuthException.invalidRequest("code_challenge_method was sent without a code_challenge");
+        }
+        if (client.pkceRequired()) {
+          throw OAuthException.invalidRequest(
+              "PKCE is required: send code_challenge and code_challenge_method=S256 (RFC 7636)");
+        }
+      } else {
+        // RFC 7636 §4.3: no method means plain.
+        method = method == null ? Pkce.PLAIN : method;
+        if (!method.equals(Pkce.S256) && !method.equals(Pkce.PLAIN)) {
+          throw OAuthException.invalidRequest("code_challenge_method must be S256");
+        }
+        if (!config.pkceMethods().contains(method)) {
+          throw OAuthException.invalidRequest(request.get("code_challenge_method") == null
+              ? "code_challenge_method is missing, which means plain; send code_challenge_method=S256"
+              : "code_challenge_method=plain is not allowed; use S256");
+        }
+        if (!Pkce.isValidChallenge(challenge, method)) {
+          throw OAuthException.invalidRequest(method.equals(Pkce.S256)
+              ? "code_challenge is not an S256 challenge: it must be 43 base64url characters (RFC 7636 §4.2)"
+              : "code_challenge must be 43 to 128 unreserved characters (RFC 7636 §4.2)");
+        }
+      }
+      String transactionId = random.token();
+      String csrfToken = random.token();
+      store.savePendingAuthorization(transactionId, new PendingAuthorization(client.clientId(), redirectUri,
+          redirectUriSent, scope, state, challenge, challenge == null ? null : method,
+          SecretKey.sha256(csrfToken), clock.instant().plus(config.authorizationRequestTtl())));
+      return new AuthorizeOutcome.ShowApproval(client, scopeList(scope), transactionId, csrfToken,
+          redirectUri, 200, null);
+    } catch (OAuthException e) {
+      return errorRedirect(redirectUri, e, state);
+    }
+  }
+
+  /** The approval page was submitted. */
+  public AuthorizeOutcome decide(Parameters form) {
+    String transactionId;
+    String csrfToken;
+    String decision;
+    try {
+      transactionId = form.get(TRANSACTION_ID);
+      csrfToken = form.get(CSRF_TOKEN);
+      decision = form.get(DECISION);
+    } catch (OAuthException e) {
+      return new AuthorizeOutcome.ErrorPage(400, e.error(), e.description());
+    }
+    if (transactionId == null || csrfToken == null) {
+      return new AuthorizeOutcome.ErrorPage(400, "invalid_request",
+          "the approval form is incomplete; return to the application and start again");
+    }
+    Optional<PendingAuthorization> found = store.findPendingAuthorization(transactionId);
+    if (found.isEmpty()) {
+      return expired();
+    }
+    PendingAuthorization pending = found.get();
+    if (!MessageDigest.isEqual(pending.csrfTokenHash(), SecretKey.sha256(csrfToken))) {
+      return new AuthorizeOutcome.ErrorPage(403, "invalid_request",
+          "the approval form could not be verified; return to the application and start again");
+    }
+    ClientRegistration client = config.client(pending.clientId()).orElseThrow();
+    if ("deny".equals(decision)) {
+      if (store.takePendingAuthorization(transactionId).isEmpty()) {
+        return expired();
+      }
+      return errorRedirect(pending.redirectUri(),
+          OAuthException.accessDenied("the user denied the request"), pending.state());
+    }
+    if (!"approve".equals(decision)) {
+      return new AuthorizeOutcome.ErrorPage(400, "invalid_request", "decision must be approve or deny");
+    }
+    String username;
+    String password;
+    try {
+      username = form.get(USERNAME);
+      password = form.get(PASSWORD);
+    } catch (OAuthException e) {
+      return retry(transactionId, csrfToken, pending, client, 400, e.description());
+    }
+    if (username == null || password == null) {
+      return retry(transactionId, csrfToken, pending, client, 401, "Enter your username and password to approve.");
+    }
+    Optional<String> user = users.authenticate(username, password);
+    if (user.isEmpty()) {
+      return retry(transactionId, csrfToken, pending, client, 401, "The username or password is incorrect.");
+    }
+    // Taken atomically: a form submitted twice yields one code.
+    if (store.takePendingAuthorization(transactionId).isEmpty()) {
+      return expired();
+    }
+    String code = random.code();
+    store.saveAuthorizationCode(code, new AuthorizationCode(random.grantId(), client.clientId(), user.get(),
+        pending.redirectUri(), pending.redirectUriSent(), pending.scope(), pending.codeChallenge(),
+        pending.codeChallengeMethod(), clock.instant().plus(config.authorizationCodeTtl())));
+    Map<String, String> response = new LinkedHashMap<>();
+    response.put("code", code);
+    if (pending.state() != null) {
+      response.put("state", pending.state());
+    }
+    return new AuthorizeOutcome.Redirect(appendQuery(pending.redirectUri(), response));
+  }
+
+  private AuthorizeOutcome retry(String transactionId, String csrfToken, PendingAuthorization pending,
+      ClientRegistration client, int status, String message) {
+    return new AuthorizeOutcome.ShowApproval(client, scopeList(pending.scope()), transactionId, csrfToken,
+        pending.redirectUri(), status, message);
+  }
+
+  private static AuthorizeOutcome expired() {
+    return new AuthorizeOutcome.ErrorPage(400, "invalid_request",
+        "this authorization request has expired or was already answered; return to the application and start again");
+  }
+
+  private static AuthorizeOutcome untrusted(String description) {
+    return new AuthorizeOutcome.ErrorPage(400, "invalid_request", description);
+  }
+
+  /** RFC 6749 §3.3: no scope asked means everything the client may have. */
+  private static String grantedScope(ClientRegistration client, String requested) {
+    if (requested == null) {
+      return Scopes.format(client.scopes());
+    }
+    Set<String> asked = Scopes.parse(requested);
+    if (asked == null) {
+      throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 §3.3)");
+    }
+    List<String> granted = new ArrayList<>();
+    for (String scope : client.scopes()) {
+      if (asked.remove(scope)) {
+        granted.add(scope);
+      }
+    }
+    if (!asked.isEmpty()) {
+      throw OAuthException.invalidScope("scope " + String.join(" ", asked)
+          + " is not allowed for this client; allowed: " + Scopes.format(client.scopes()));
+    }
+    return Scopes.format(granted);
+  }
+
+  private static List<String> scopeList(String scope) {
+    return scope.isEmpty() ? List.of() : List.of(scope.split(" "));
+  }
+
+  /** RFC 6749 §4.1.2.1: {@code error}, {@code error_description} and {@code state} to the client. */
+  private static AuthorizeOutcome errorRedirect(String redirectUri, OAuthException e, String state) {
+    Map<String, String> response = new LinkedHashMap<>();
+    response.put("error", e.error());
+    response.put("error_description", e.description());
+    if (state != null) {
+      response.put("state", state);
+    }
+    return new AuthorizeOutcome.Redirect(appendQuery(redirectUri, response));
+  }
+
+  /** RFC 6749 §3.1.2: keep the redirect URI's own query and add ours. */
+  static String appendQuery(String uri, Map<String, String> parameters) {
+    StringBuilder location = new StringBuilder(uri);
+    char separator = uri.indexOf('?') >= 0 ? '&' : '?';
+    if (uri.endsWith("?") || uri.endsWith("&")) {
+      separator = 0;
+    }
+    for (Map.Entry<String, String> p : parameters.entrySet()) {
+      if (separator != 0) {
+        location.append(separator);
+      }
+      location.append(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8)).append('=')
+          .append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+      separator = '&';
+    }
+    return location.toString();
+  }
+
+  private static boolean isVisibleAscii(String s) {
+    return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+  }
+}

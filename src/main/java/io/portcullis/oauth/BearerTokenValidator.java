@@ -1,0 +1,96 @@
+package io.portcullis.oauth;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.RouteRule;
+import io.portcullis.config.Scopes;
+import io.portcullis.store.AccessToken;
+import io.portcullis.store.TokenStore;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides whether a request to a gateway route may pass (RFC 6750; DESIGN 1.5): deny by default,
+ * public routes pass, every other route needs a live bearer token holding the route's scopes.
+ */
+public final class BearerTokenValidator {
+
+  private final PortcullisConfig config;
+  private final TokenStore store;
+
+  public BearerTokenValidator(PortcullisConfig config, TokenStore store) {
+    this.config = config;
+    this.store = store;
+  }
+
+  /**
+   * @param path                 the request path below the context path
+   * @param authorizationHeaders every {@code Authorization} header of the request
+   * @return the token, or empty for a public route
+   * @throws OAuthException the RFC 6750 §3.1 answer
+   */
+  public Optional<AccessToken> check(String path, List<String> authorizationHeaders) {
+    Optional<RouteRule> route = config.routeFor(path);
+    if (route.isPresent() && route.get().isPublic()) {
+      return Optional.empty();
+    }
+    String token = bearerToken(authorizationHeaders);
+    AccessToken accessToken = store.findAccessToken(token)
+        .orElseThrow(() -> OAuthException.invalidToken("the access token is invalid, expired or revoked"));
+    if (route.isPresent() && !route.get().scopes().isEmpty()) {
+      Set<String> held = Set.of(accessToken.scope().isEmpty() ? new String[0] : accessToken.scope().split(" "));
+      if (!held.containsAll(route.get().scopes())) {
+        throw OAuthException.insufficientScope(Scopes.format(route.get().scopes()));
+      }
+    }
+    return Optional.of(accessToken);
+  }
+
+  /** RFC 6750 §2.1: {@code Authorization: Bearer b64token}, once. */
+  private static String bearerToken(List<String> headers) {
+    if (headers.isEmpty()) {
+      throw OAuthException.missingToken();
+    }
+    if (headers.size() > 1) {
+      throw OAuthException.invalidRequest("the request has more than one Authorization header");
+    }
+    String header = headers.get(0).trim();
+    int space = header.indexOf(' ');
+    String scheme = space < 0 ? header : header.substring(0, space);
+    if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
+      // Other credentials (Basic, ...) are no bearer token: answer with the bare challenge.
+      throw OAuthException.missingToken();
+    }
+    String token = space < 0 ? "" : header.substring(space + 1).trim();
+    if (!isB64Token(token)) {
+      throw OAuthException.invalidRequest("the Authorization header must be 'Bearer <token>' (RFC 6750 §2.1)");
+    }
+    return token;
+  }
+
+  /** b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+  private static boolean isB64Token(String token) {
+    if (token.isEmpty() || token.length() > 4096) {
+      return false;
+    }
+    int i = 0;
+    for (; i < token.length(); i++) {
+      char c = token.charAt(i);
+      boolean tokenChar = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+      if (!tokenChar) {
+        break;
+      }
+    }
+    if (i == 0) {
+      return false;
+    }
+    for (; i < token.length(); i++) {
+      if (token.charAt(i) != '=') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

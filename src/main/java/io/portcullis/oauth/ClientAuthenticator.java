@@ -1,0 +1,112 @@
+package io.portcullis.oauth;
+
+import io.portcullis.config.ClientRegistration;
+import io.portcullis.config.PortcullisConfig;
+import java.net.URLDecoder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * RFC 6749 §2.3: a client proves itself with HTTP Basic, with {@code client_id} and
+ * {@code client_secret} in the body, or — a public client — with {@code client_id} alone. Using
+ * two methods at once is {@code invalid_request} (where webMethods lets the header win).
+ */
+public final class ClientAuthenticator {
+
+  private final PortcullisConfig config;
+
+  public ClientAuthenticator(PortcullisConfig config) {
+    this.config = config;
+  }
+
+  /** Client credentials as presented, before they are checked. */
+  record Presented(String clientId, String secret, boolean basic) {}
+
+  /**
+   * @param authorization the {@code Authorization} header, or {@code null}
+   * @return the authenticated client
+   * @throws OAuthException {@code invalid_client} (401) or {@code invalid_request}
+   */
+  public ClientRegistration authenticate(String authorization, Parameters body) {
+    Presented presented = presented(authorization, body);
+    ClientRegistration client = config.client(presented.clientId())
+        .orElseThrow(() -> OAuthException.invalidClient("unknown client_id " + quoted(presented.clientId())));
+    if (client.isPublic()) {
+      if (presented.secret() != null) {
+        throw OAuthException.invalidClient(
+            "client " + quoted(client.clientId()) + " is a public client and has no secret; send client_id alone");
+      }
+      return client;
+    }
+    if (presented.secret() == null) {
+      throw OAuthException.invalidClient("client " + quoted(client.clientId())
+          + " must authenticate: send its secret with HTTP Basic or as client_secret");
+    }
+    if (!client.secret().matches(presented.secret())) {
+      throw OAuthException.invalidClient("client authentication failed: wrong client secret");
+    }
+    return client;
+  }
+
+  private static Presented presented(String authorization, Parameters body) {
+    String bodyId = body.get("client_id");
+    String bodySecret = body.get("client_secret");
+    if (authorization != null) {
+      Presented basic = basic(authorization);
+      if (bodySecret != null) {
+        throw OAuthException.invalidRequest(
+            "the client authenticated twice (HTTP Basic and client_secret); use one method (RFC 6749 §2.3)");
+      }
+      if (bodyId != null && !bodyId.equals(basic.clientId())) {
+        throw OAuthException.invalidRequest("client_id in the body does not match the client in the Authorization header");
+      }
+      return basic;
+    }
+    if (bodyId == null) {
+      throw OAuthException.invalidClient(
+          "client authentication is required: HTTP Basic, client_id + client_secret, or client_id for a public client");
+    }
+    return new Presented(bodyId, bodySecret, false);
+  }
+
+  /** RFC 6749 §2.3.1: Basic with the id and secret each form-urlencoded before base64. */
+  private static Presented basic(String authorization) {
+    String trimmed = authorization.trim();
+    if (trimmed.length() < 6 || !trimmed.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
+      throw OAuthException.invalidClient("only HTTP Basic client authentication is accepted in the Authorization header");
+    }
+    String decoded;
+    try {
+      byte[] raw = Base64.getDecoder().decode(trimmed.substring(6).trim());
+      decoded = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(raw)).toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw OAuthException.invalidClient("the Basic Authorization header is not valid base64 of UTF-8 text");
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw OAuthException.invalidClient("the Basic Authorization header must hold client_id:client_secret");
+    }
+    try {
+      String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+      String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+      if (id.isEmpty()) {
+        throw OAuthException.invalidClient("the Basic Authorization header has an empty client_id");
+      }
+      return new Presented(id, secret.isEmpty() ? null : secret, true);
+    } catch (IllegalArgumentException e) {
+      throw OAuthException.invalidClient("the Basic Authorization header has a malformed %-escape");
+    }
+  }
+
+  /** A client id in a message: quoted, and cut short so a huge one cannot flood a response. */
+  static String quoted(String value) {
+    String shown = value.length() > 80 ? value.substring(0, 80) + "…" : value;
+    return "'" + shown + "'";
+  }
+}

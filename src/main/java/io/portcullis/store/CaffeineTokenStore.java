@@ -1,0 +1,166 @@
+package io.portcullis.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.portcullis.config.StoreSettings;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The single-node store: one bounded Caffeine cache per kind of entry, each entry expiring at its
+ * own {@code expiresAt}. Time comes from the injected {@link Clock} (through a {@link Ticker}
+ * derived from it), so tests advance a clock instead of sleeping.
+ *
+ * <p>Separate caches keep a flood of one kind from evicting another: unauthenticated authorize
+ * requests can only push out other pending requests, never live tokens.
+ */
+public final class CaffeineTokenStore implements TokenStore {
+
+  private final Clock clock;
+  private final Cache<SecretKey, PendingAuthorization> pending;
+  /** Values are {@link AuthorizationCode} until redeemed, then {@link UsedCode}. */
+  private final Cache<SecretKey, Expiring> codes;
+  private final Cache<SecretKey, AccessToken> tokens;
+  private final Cache<Long, RevokedGrant> revokedGrants;
+
+  /** What an authorization code becomes once spent: enough to revoke its grant if reused. */
+  private record UsedCode(long grantId, String clientId, long expiresAtEpochSecond) implements Expiring {}
+
+  private record RevokedGrant(long expiresAtEpochSecond) implements Expiring {}
+
+  public CaffeineTokenStore(StoreSettings settings, Clock clock) {
+    this.clock = clock;
+    Ticker ticker = () -> {
+      Instant now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
+    this.pending = cache(settings.maxPendingAuthorizations(), ticker);
+    this.codes = cache(settings.maxAuthorizationCodes(), ticker);
+    this.tokens = cache(settings.maxAccessTokens(), ticker);
+    // Revocations must outlive eviction pressure: bounded only as a last resort.
+    this.revokedGrants = cache(Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
+  }
+
+  private <K, V extends Expiring> Cache<K, V> cache(long maximumSize, Ticker ticker) {
+    return Caffeine.newBuilder()
+        .ticker(ticker)
+        .maximumSize(maximumSize)
+        .expireAfter(new ExpiresAt<K, V>(clock))
+        .build();
+  }
+
+  /** Per-entry TTL: whatever is left until the entry's own expiry. */
+  private record ExpiresAt<K, V extends Expiring>(Clock clock) implements Expiry<K, V> {
+    @Override
+    public long expireAfterCreate(K key, V value, long currentTime) {
+      return remainingNanos(value);
+    }
+
+    @Override
+    public long expireAfterUpdate(K key, V value, long currentTime, long currentDuration) {
+      return remainingNanos(value);
+    }
+
+    @Override
+    public long expireAfterRead(K key, V value, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+
+    private long remainingNanos(V value) {
+      Instant now = clock.instant();
+      long seconds = value.expiresAtEpochSecond() - now.getEpochSecond();
+      if (seconds <= 0) {
+        return 0;
+      }
+      return Math.max(0, seconds * 1_000_000_000L - now.getNano());
+    }
+  }
+
+  @Override
+  public void savePendingAuthorization(String transactionId, PendingAuthorization value) {
+    pending.put(SecretKey.of(transactionId), value);
+  }
+
+  @Override
+  public Optional<PendingAuthorization> findPendingAuthorization(String transactionId) {
+    return live(pending.getIfPresent(SecretKey.of(transactionId)));
+  }
+
+  @Override
+  public Optional<PendingAuthorization> takePendingAuthorization(String transactionId) {
+    // ConcurrentMap.remove is atomic: of two concurrent approvals only one gets the request.
+    return live(pending.asMap().remove(SecretKey.of(transactionId)));
+  }
+
+  @Override
+  public void saveAuthorizationCode(String code, AuthorizationCode value) {
+    codes.put(SecretKey.of(code), value);
+  }
+
+  @Override
+  public CodeRedemption redeemAuthorizationCode(String code, Instant rememberUsedUntil) {
+    ConcurrentMap<SecretKey, Expiring> map = codes.asMap();
+    CodeRedemption[] outcome = {new CodeRedemption.Unknown()};
+    // One atomic compute swaps the code for its used marker, so exactly one caller redeems it
+    // and every later caller learns that it was used (not merely that it is unknown).
+    map.computeIfPresent(SecretKey.of(code), (key, current) -> {
+      if (current.isExpired(clock)) {
+        return null;
+      }
+      if (current instanceof AuthorizationCode fresh) {
+        outcome[0] = new CodeRedemption.Redeemed(fresh);
+        return new UsedCode(fresh.grantId(), fresh.clientId(), rememberUsedUntil.getEpochSecond());
+      }
+      UsedCode used = (UsedCode) current;
+      outcome[0] = new CodeRedemption.AlreadyUsed(used.grantId(), used.clientId());
+      return used;
+    });
+    return outcome[0];
+  }
+
+  @Override
+  public void saveAccessToken(String token, AccessToken value) {
+    tokens.put(SecretKey.of(token), value);
+  }
+
+  @Override
+  public Optional<AccessToken> findAccessToken(String token) {
+    return live(tokens.getIfPresent(SecretKey.of(token)))
+        .filter(t -> revokedGrants.getIfPresent(t.grantId()) == null);
+  }
+
+  @Override
+  public void revokeGrant(long grantId, Instant until) {
+    revokedGrants.put(grantId, new RevokedGrant(until.getEpochSecond()));
+  }
+
+  @Override
+  public long accessTokenCount() {
+    return tokens.estimatedSize();
+  }
+
+  /** Caffeine may hand out an entry in the instant it expires; the entry's own expiry decides. */
+  private <V extends Expiring> Optional<V> live(V value) {
+    return value == null || value.isExpired(clock) ? Optional.empty() : Optional.of(value);
+  }
+
+  /** Runs pending expiry and eviction now; for tests and measurements. */
+  public void cleanUp() {
+    pending.cleanUp();
+    codes.cleanUp();
+    tokens.cleanUp();
+    revokedGrants.cleanUp();
+  }
+
+  @Override
+  public void close() {
+    pending.invalidateAll();
+    codes.invalidateAll();
+    tokens.invalidateAll();
+    revokedGrants.invalidateAll();
+  }
+}

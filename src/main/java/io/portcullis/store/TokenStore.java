@@ -1,0 +1,45 @@
+package io.portcullis.store;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Where pending authorization requests, authorization codes and access tokens live until they
+ * expire. Every implementation keys entries by a hash of the secret value ({@link SecretKey}),
+ * derives each entry's time to live from its own expiry, bounds its size, and makes the
+ * single-use operations atomic across every node that shares it. Any method may throw
+ * {@link StoreUnavailableException}; callers then deny.
+ */
+public interface TokenStore extends AutoCloseable {
+
+  void savePendingAuthorization(String transactionId, PendingAuthorization pending);
+
+  /** The pending request, unless unknown or expired; it stays in place. */
+  Optional<PendingAuthorization> findPendingAuthorization(String transactionId);
+
+  /** Removes the pending request atomically: of concurrent callers, at most one gets it. */
+  Optional<PendingAuthorization> takePendingAuthorization(String transactionId);
+
+  void saveAuthorizationCode(String code, AuthorizationCode authorizationCode);
+
+  /**
+   * Spends a code atomically. The first caller gets {@link CodeRedemption.Redeemed}; the store
+   * then remembers the code as used until {@code rememberUsedUntil}, so a later presentation is
+   * {@link CodeRedemption.AlreadyUsed} rather than merely unknown.
+   */
+  CodeRedemption redeemAuthorizationCode(String code, Instant rememberUsedUntil);
+
+  void saveAccessToken(String token, AccessToken accessToken);
+
+  /** The token, unless unknown, expired, or its grant was revoked. */
+  Optional<AccessToken> findAccessToken(String token);
+
+  /** Every token carrying {@code grantId} is refused from now on (until {@code until}). */
+  void revokeGrant(long grantId, Instant until);
+
+  /** Number of live access tokens (approximate: expired ones may still count until cleaned up). */
+  long accessTokenCount();
+
+  @Override
+  void close();
+}

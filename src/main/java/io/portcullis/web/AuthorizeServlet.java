@@ -1,0 +1,60 @@
+package io.portcullis.web;
+
+import io.portcullis.oauth.AuthorizeOutcome;
+import io.portcullis.oauth.AuthorizeService;
+import io.portcullis.oauth.OAuthException;
+import io.portcullis.oauth.Parameters;
+import io.portcullis.store.StoreUnavailableException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * {@code GET|POST /invoke/pub.apigateway.oauth2/authorize} (DESIGN 1.3): a new authorization
+ * request shows the approval page; the page's form posts back here with the user's decision.
+ */
+final class AuthorizeServlet extends HttpServlet {
+
+  static final String PATH = "/invoke/pub.apigateway.oauth2/authorize";
+  private static final System.Logger LOG = System.getLogger(AuthorizeServlet.class.getName());
+
+  private final transient AuthorizeService service;
+  private final transient Responses responses;
+
+  AuthorizeServlet(AuthorizeService service, Responses responses) {
+    this.service = service;
+    this.responses = responses;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    handle(request, response, false);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    handle(request, response, true);
+  }
+
+  private void handle(HttpServletRequest request, HttpServletResponse response, boolean post) throws IOException {
+    AuthorizeOutcome outcome;
+    try {
+      Parameters parameters = post ? RequestParameters.body(request, false) : RequestParameters.query(request);
+      outcome = AuthorizeService.isApprovalForm(parameters) && post
+          ? service.decide(parameters)
+          : service.start(parameters);
+    } catch (OAuthException e) {
+      // The request could not even be read, so neither client nor redirect URI is trusted.
+      outcome = new AuthorizeOutcome.ErrorPage(e.status() == 413 ? 413 : 400, e.error(), e.description());
+    } catch (StoreUnavailableException e) {
+      LOG.log(System.Logger.Level.ERROR, "authorization request refused: store unavailable: " + e.getMessage());
+      outcome = new AuthorizeOutcome.ErrorPage(503, "temporarily_unavailable",
+          "the authorization server is temporarily unavailable; try again in a moment");
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "authorization request failed unexpectedly", e);
+      outcome = new AuthorizeOutcome.ErrorPage(500, "server_error", "the authorization server failed; try again later");
+    }
+    responses.authorize(response, outcome, request.getContextPath() + PATH);
+  }
+}

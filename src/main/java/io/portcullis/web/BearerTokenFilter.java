@@ -1,0 +1,121 @@
+package io.portcullis.web;
+
+import io.portcullis.oauth.BearerTokenValidator;
+import io.portcullis.oauth.OAuthException;
+import io.portcullis.store.AccessToken;
+import io.portcullis.store.StoreUnavailableException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Guards every path of the webapp except the OAuth endpoints (DESIGN 1.5, RFC 6750).
+ *
+ * <ul>
+ *   <li>Deny by default: a path that no route marks {@code "public": true} needs
+ *       {@code Authorization: Bearer <token>}.
+ *   <li>No token: 401 with {@code WWW-Authenticate: Bearer realm="…"}. Unknown, expired or revoked:
+ *       401 {@code error="invalid_token"}. Missing scope: 403 {@code error="insufficient_scope"}
+ *       with the route's {@code scope}. Malformed header: 400 {@code error="invalid_request"}.
+ *   <li>The store failing: 503, never a pass.
+ * </ul>
+ *
+ * <p>A request that passes carries, for the filters and servlets behind this one:
+ * <ul>
+ *   <li>{@value #CLIENT_ID} — the client the token was issued to ({@code String});
+ *   <li>{@value #USERNAME} — the gateway user who approved it ({@code String});
+ *   <li>{@value #SCOPES} — the token's scopes ({@code Set<String>});
+ *   <li>{@link HttpServletRequest#getRemoteUser()} and {@code getUserPrincipal()} — the user;
+ *       {@code getAuthType()} — {@code "Bearer"}.
+ * </ul>
+ * A public route passes without these attributes.
+ */
+public final class BearerTokenFilter extends HttpFilter {
+
+  public static final String CLIENT_ID = "portcullis.client_id";
+  public static final String USERNAME = "portcullis.username";
+  public static final String SCOPES = "portcullis.scopes";
+
+  private final transient BearerTokenValidator validator;
+  private final transient Responses responses;
+  private final Set<String> oauthEndpoints;
+
+  BearerTokenFilter(BearerTokenValidator validator, Responses responses, Set<String> oauthEndpoints) {
+    this.validator = validator;
+    this.responses = responses;
+    this.oauthEndpoints = Set.copyOf(oauthEndpoints);
+  }
+
+  @Override
+  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    String path = pathWithinContext(request);
+    if (oauthEndpoints.contains(path)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    Optional<AccessToken> token;
+    try {
+      token = validator.check(path, Collections.list(request.getHeaders("Authorization")));
+    } catch (OAuthException e) {
+      responses.bearerError(response, e);
+      return;
+    } catch (StoreUnavailableException e) {
+      System.getLogger(BearerTokenFilter.class.getName())
+          .log(System.Logger.Level.ERROR, "request denied: store unavailable: " + e.getMessage());
+      responses.bearerError(response, OAuthException.temporarilyUnavailable(
+          "the token store is unavailable, so no token can be checked; try again in a moment"));
+      return;
+    }
+    if (token.isEmpty()) {
+      chain.doFilter(request, response);
+      return;
+    }
+    AccessToken accessToken = token.get();
+    request.setAttribute(CLIENT_ID, accessToken.clientId());
+    request.setAttribute(USERNAME, accessToken.username());
+    request.setAttribute(SCOPES, accessToken.scope().isEmpty() ? Set.of() : Set.of(accessToken.scope().split(" ")));
+    chain.doFilter(new Authenticated(request, accessToken.username()), response);
+  }
+
+  /** The decoded, normalized path below the context, as servlet mapping sees it. */
+  static String pathWithinContext(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    return path.isEmpty() ? "/" : path;
+  }
+
+  /** Exposes the token's user through the standard servlet API. */
+  private static final class Authenticated extends HttpServletRequestWrapper {
+    private final String username;
+
+    Authenticated(HttpServletRequest request, String username) {
+      super(request);
+      this.username = username;
+    }
+
+    @Override
+    public String getRemoteUser() {
+      return username;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+      return username == null ? null : () -> username;
+    }
+
+    @Override
+    public String getAuthType() {
+      return "Bearer";
+    }
+  }
+}

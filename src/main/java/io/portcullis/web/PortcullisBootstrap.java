@@ -1,0 +1,108 @@
+package io.portcullis.web;
+
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.oauth.AuthorizeService;
+import io.portcullis.oauth.BearerTokenValidator;
+import io.portcullis.oauth.ClientAuthenticator;
+import io.portcullis.oauth.RandomValues;
+import io.portcullis.oauth.TokenService;
+import io.portcullis.oauth.UserAuthenticator;
+import io.portcullis.store.CaffeineTokenStore;
+import io.portcullis.store.TokenStore;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Wires Portcullis by hand: loads and validates the config, builds the store and the protocol
+ * services with {@code new}, and registers the servlets and the bearer filter. Declared in the
+ * WAR's {@code web.xml}; another webapp that uses the classes jar declares it in its own.
+ *
+ * <p>A missing or invalid config stops the webapp from starting: the error names the file, the
+ * JSON path and the problem, and nothing half-configured ever answers a request.
+ */
+public final class PortcullisBootstrap implements ServletContextListener {
+
+  private static final System.Logger LOG = System.getLogger(PortcullisBootstrap.class.getName());
+
+  private TokenStore store;
+
+  @Override
+  public void contextInitialized(ServletContextEvent event) {
+    ServletContext context = event.getServletContext();
+    PortcullisConfig config = loadConfig(context);
+    Clock clock = Clock.systemUTC();
+    store = new CaffeineTokenStore(config.store(), clock);
+    RandomValues random = new RandomValues();
+    Responses responses = new Responses(config.realm());
+
+    AuthorizeService authorize = new AuthorizeService(config, store, new UserAuthenticator(config), random, clock);
+    TokenService token = new TokenService(config, store, new ClientAuthenticator(config), random, clock);
+    BearerTokenValidator bearer = new BearerTokenValidator(config, store);
+
+    addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses), AuthorizeServlet.PATH);
+    addServlet(context, "portcullis-token", new TokenServlet(token, responses), TokenServlet.PATH);
+    if (context.getServletRegistration("default") == null || isStandaloneWar(context)) {
+      addServlet(context, "portcullis-routes", new RouteEchoServlet(), "/");
+    }
+    FilterRegistration.Dynamic filter = context.addFilter("portcullis-bearer",
+        new BearerTokenFilter(bearer, responses, Set.of(AuthorizeServlet.PATH, TokenServlet.PATH)));
+    filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+
+    for (String warning : config.warnings()) {
+      LOG.log(Level.WARNING, "Portcullis config " + config.source() + ": " + warning);
+    }
+    LOG.log(Level.INFO, String.format(
+        "Portcullis started at context '%s' with config %s: %d client(s), %d user(s), %d route(s), store %s",
+        context.getContextPath(), config.source(), config.clients().size(), config.users().size(),
+        config.routes().size(), config.store().type()));
+  }
+
+  @Override
+  public void contextDestroyed(ServletContextEvent event) {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private static PortcullisConfig loadConfig(ServletContext context) {
+    String location = ConfigLoader.locate(context.getInitParameter(ConfigLoader.CONFIG_PROPERTY),
+            System::getProperty, System::getenv)
+        .orElseThrow(() -> fail("Portcullis has no configuration: set the context init-parameter or system "
+            + "property " + ConfigLoader.CONFIG_PROPERTY + ", or the environment variable "
+            + ConfigLoader.CONFIG_ENV + ", to the path of its JSON config file"));
+    try {
+      return ConfigLoader.load(Path.of(location));
+    } catch (ConfigException e) {
+      throw fail(e.getMessage());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw fail("invalid Portcullis configuration " + location + ": not a valid file path");
+    }
+  }
+
+  private static IllegalStateException fail(String message) {
+    LOG.log(Level.ERROR, message);
+    return new IllegalStateException(message);
+  }
+
+  /** The stand-alone WAR marks itself with this init-parameter in its web.xml. */
+  private static boolean isStandaloneWar(ServletContext context) {
+    return "true".equals(context.getInitParameter("portcullis.echoRoutes"));
+  }
+
+  private static void addServlet(ServletContext context, String name, jakarta.servlet.Servlet servlet, String path) {
+    ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
+    registration.addMapping(path);
+    registration.setLoadOnStartup(1);
+  }
+}

@@ -1,0 +1,202 @@
+package io.portcullis.web;
+
+import com.google.gson.JsonObject;
+import io.portcullis.oauth.AuthorizeOutcome;
+import io.portcullis.oauth.OAuthException;
+import io.portcullis.oauth.TokenResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place where results and {@link OAuthException}s become HTTP: JSON for the token
+ * endpoint, a redirect or an HTML page for the authorization endpoint, a
+ * {@code WWW-Authenticate} challenge for the bearer filter.
+ */
+final class Responses {
+
+  private static final HtmlTemplate APPROVAL = HtmlTemplate.load("approval.html");
+  private static final HtmlTemplate ERROR = HtmlTemplate.load("error.html");
+  private static final SecureRandom NONCES = new SecureRandom();
+
+  private final String realm;
+
+  Responses(String realm) {
+    this.realm = realm;
+  }
+
+  // ---- token endpoint (RFC 6749 §5.1, §5.2) ----
+
+  void token(HttpServletResponse response, TokenResponse token) throws IOException {
+    JsonObject body = new JsonObject();
+    body.addProperty("access_token", token.accessToken());
+    body.addProperty("token_type", token.tokenType());
+    body.addProperty("expires_in", token.expiresIn());
+    if (!token.scope().isEmpty()) {
+      body.addProperty("scope", token.scope());
+    }
+    json(response, 200, body);
+  }
+
+  void tokenError(HttpServletResponse response, OAuthException e) throws IOException {
+    if (e.status() == 401) {
+      // RFC 6749 §5.2 (and RFC 7235: a 401 always carries a challenge).
+      response.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
+    }
+    json(response, e.status(), errorBody(e));
+  }
+
+  // ---- bearer filter (RFC 6750 §3) ----
+
+  void bearerError(HttpServletResponse response, OAuthException e) throws IOException {
+    if (e.status() == 401 || e.status() == 403 || e.status() == 400) {
+      StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(realm).append('"');
+      if (e.error() != null) {
+        challenge.append(", error=\"").append(e.error()).append('"')
+            .append(", error_description=\"").append(quotable(e.description())).append('"');
+      }
+      if (e.requiredScope() != null) {
+        challenge.append(", scope=\"").append(e.requiredScope()).append('"');
+      }
+      response.setHeader("WWW-Authenticate", challenge.toString());
+    }
+    JsonObject body = e.error() == null ? new JsonObject() : errorBody(e);
+    if (e.error() == null) {
+      body.addProperty("error_description", e.description());
+    }
+    json(response, e.status(), body);
+  }
+
+  // ---- authorization endpoint (RFC 6749 §4.1.2) ----
+
+  void authorize(HttpServletResponse response, AuthorizeOutcome outcome, String formAction) throws IOException {
+    noStore(response);
+    if (outcome instanceof AuthorizeOutcome.Redirect redirect) {
+      response.setStatus(302);
+      response.setHeader("Location", redirect.location());
+    } else if (outcome instanceof AuthorizeOutcome.ErrorPage page) {
+      errorPage(response, page.status(), page.error(), page.description());
+    } else {
+      approvalPage(response, (AuthorizeOutcome.ShowApproval) outcome, formAction);
+    }
+  }
+
+  void errorPage(HttpServletResponse response, int status, String error, String description) throws IOException {
+    String nonce = nonce();
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("nonce", nonce);
+    values.put("error", error);
+    values.put("description", description);
+    html(response, status, ERROR.render(values), nonce, null);
+  }
+
+  private void approvalPage(HttpServletResponse response, AuthorizeOutcome.ShowApproval approval, String formAction)
+      throws IOException {
+    String nonce = nonce();
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("nonce", nonce);
+    values.put("client_name", approval.client().name());
+    values.put("scope_intro", scopeIntro(approval.scopes()));
+    values.put("message", approval.message() == null ? new HtmlTemplate.Html("")
+        : HtmlTemplate.Html.join(List.of(new HtmlTemplate.Html("<p class=\"message\" role=\"alert\">"),
+            HtmlTemplate.escape(approval.message()), new HtmlTemplate.Html("</p>"))));
+    values.put("action", formAction);
+    values.put("transaction_id", approval.transactionId());
+    values.put("csrf_token", approval.csrfToken());
+    values.put("redirect_uri", approval.redirectUri());
+    html(response, approval.status(), APPROVAL.render(values), nonce, approval.redirectUri());
+  }
+
+  private static HtmlTemplate.Html scopeIntro(List<String> scopes) {
+    if (scopes.isEmpty()) {
+      return new HtmlTemplate.Html("<p>It asks for no particular permissions.</p>");
+    }
+    List<HtmlTemplate.Html> parts = new ArrayList<>();
+    parts.add(new HtmlTemplate.Html("<p>It asks for these permissions:</p><ul class=\"scopes\">"));
+    for (String scope : scopes) {
+      parts.add(new HtmlTemplate.Html("<li><code>"));
+      parts.add(HtmlTemplate.escape(scope));
+      parts.add(new HtmlTemplate.Html("</code></li>"));
+    }
+    parts.add(new HtmlTemplate.Html("</ul>"));
+    return HtmlTemplate.Html.join(parts);
+  }
+
+  /**
+   * No framing, no scripts, styles only with this response's nonce. {@code form-action} must admit
+   * the client's redirect URI: browsers apply it to the redirect that follows the form post.
+   */
+  private static void html(HttpServletResponse response, int status, String page, String nonce, String redirectUri)
+      throws IOException {
+    StringBuilder csp = new StringBuilder("default-src 'none'; style-src 'nonce-").append(nonce)
+        .append("'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    if (redirectUri != null) {
+      csp.append(' ').append(formActionSource(redirectUri));
+    }
+    response.setStatus(status);
+    response.setHeader("Content-Security-Policy", csp.toString());
+    response.setHeader("X-Frame-Options", "DENY");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Referrer-Policy", "no-referrer");
+    noStore(response);
+    response.setContentType("text/html;charset=UTF-8");
+    byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+
+  /** The CSP source for a redirect URI: its origin, or its scheme for a native app's URI. */
+  static String formActionSource(String redirectUri) {
+    URI uri = URI.create(redirectUri);
+    if (uri.getHost() == null) {
+      return uri.getScheme() + ":";
+    }
+    return uri.getScheme() + "://" + uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1);
+  }
+
+  // ---- shared ----
+
+  private static JsonObject errorBody(OAuthException e) {
+    JsonObject body = new JsonObject();
+    body.addProperty("error", e.error());
+    body.addProperty("error_description", quotable(e.description()));
+    return body;
+  }
+
+  /** RFC 6749 §5.2: error_description excludes '"' and '\'; RFC 6750 puts it in a quoted-string. */
+  private static String quotable(String description) {
+    StringBuilder out = new StringBuilder(description.length());
+    for (int i = 0; i < description.length(); i++) {
+      char c = description.charAt(i);
+      out.append(c == '"' || c == '\\' ? '\'' : (c < 0x20 || c > 0x7e) ? '?' : c);
+    }
+    return out.toString();
+  }
+
+  static void json(HttpServletResponse response, int status, JsonObject body) throws IOException {
+    response.setStatus(status);
+    noStore(response);
+    response.setContentType("application/json;charset=UTF-8");
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+
+  private static void noStore(HttpServletResponse response) {
+    response.setHeader("Cache-Control", "no-store");
+    response.setHeader("Pragma", "no-cache");
+  }
+
+  private static String nonce() {
+    byte[] bytes = new byte[18];
+    NONCES.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}
