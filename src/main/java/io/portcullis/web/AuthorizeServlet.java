@@ -37,6 +37,18 @@ final class AuthorizeServlet extends HttpServlet {
     handle(request, response, true);
   }
 
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws jakarta.servlet.ServletException, IOException {
+    String method = request.getMethod();
+    if ("GET".equals(method) || "POST".equals(method)) {
+      super.service(request, response);
+      return;
+    }
+    response.setHeader("Allow", "GET, POST");
+    responses.errorPage(response, 405, "invalid_request", "the authorization endpoint accepts only GET and POST");
+  }
+
   private void handle(HttpServletRequest request, HttpServletResponse response, boolean post) throws IOException {
     AuthorizeOutcome outcome;
     try {

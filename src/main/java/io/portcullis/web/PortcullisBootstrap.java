@@ -52,7 +52,7 @@ public final class PortcullisBootstrap implements ServletContextListener {
 
     addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses), AuthorizeServlet.PATH);
     addServlet(context, "portcullis-token", new TokenServlet(token, responses), TokenServlet.PATH);
-    if (context.getServletRegistration("default") == null || isStandaloneWar(context)) {
+    if (isStandaloneWar(context)) {
       addServlet(context, "portcullis-routes", new RouteEchoServlet(), "/");
     }
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-bearer",

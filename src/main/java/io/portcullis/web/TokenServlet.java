@@ -31,6 +31,10 @@ final class TokenServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
     try {
+      if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
+        // RFC 6749 §3.2 and RFC 9700 §4.3: credentials and codes in a URL end up in access logs.
+        throw OAuthException.invalidRequest("send the token request's parameters in the body, not in the URL");
+      }
       List<String> authorization = Collections.list(request.getHeaders("Authorization"));
       if (authorization.size() > 1) {
         throw OAuthException.invalidRequest("the request has more than one Authorization header");
