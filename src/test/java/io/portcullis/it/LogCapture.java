@@ -9,22 +9,25 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * Every {@code java.util.logging} record published while open, at every level. Portcullis logs
- * through {@code System.Logger}, which the JDK routes to JUL's root logger; the WAR's classes,
- * loaded by Jetty's webapp class loader, share that root with the tests.
+ * Every {@code java.util.logging} record that reaches the root logger while open: Portcullis' own
+ * at every level (its loggers are opened up to {@code ALL}), everything else at its usual level.
+ * Portcullis logs through {@code System.Logger}, which the JDK routes to JUL; the WAR's classes,
+ * loaded by Jetty's webapp class loader, share the root logger with the tests.
  */
 final class LogCapture extends Handler implements AutoCloseable {
 
   private static final SimpleFormatter FORMATTER = new SimpleFormatter();
 
   private final Logger root = Logger.getLogger("");
+  /** Held so the level set on it is not lost to garbage collection while capturing. */
+  private final Logger portcullis = Logger.getLogger("io.portcullis");
   private final Level previousLevel;
   private final List<LogRecord> records = new ArrayList<>();
 
   private LogCapture() {
-    previousLevel = root.getLevel();
+    previousLevel = portcullis.getLevel();
     setLevel(Level.ALL);
-    root.setLevel(Level.ALL);
+    portcullis.setLevel(Level.ALL);
     root.addHandler(this);
   }
 
@@ -62,6 +65,6 @@ final class LogCapture extends Handler implements AutoCloseable {
   @Override
   public void close() {
     root.removeHandler(this);
-    root.setLevel(previousLevel);
+    portcullis.setLevel(previousLevel);
   }
 }
