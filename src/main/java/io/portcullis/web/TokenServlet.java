@@ -31,6 +31,13 @@ final class TokenServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
     try {
+      String query = request.getQueryString();
+      if (query != null && !query.isEmpty()) {
+        // RFC 6749 2.3.1 and 4.1.3: secrets, codes and verifiers travel in the body only; in the URI
+        // they would land in access logs and proxies (DESIGN 1.6).
+        throw OAuthException.invalidRequest("send the token request's parameters in the request body, "
+            + "not in the URI (RFC 6749 sections 2.3.1 and 4.1.3)");
+      }
       List<String> authorization = Collections.list(request.getHeaders("Authorization"));
       if (authorization.size() > 1) {
         throw OAuthException.invalidRequest("the request has more than one Authorization header");
