@@ -35,6 +35,11 @@ final class ConfigJson {
   static final String MARKUP_NAME = "<script>alert(\"x\")</script> & Sons";
   static final String MARKUP_REDIRECT = "http://localhost:9002/cb";
 
+  /** A client whose registered redirect URI carries its own query, which must be kept. */
+  static final String QUERY = "query-app";
+  static final String QUERY_SECRET = "query-app-secret";
+  static final String QUERY_REDIRECT = "http://localhost:9003/cb?tenant=acme&lang=en";
+
   private final JsonObject root = new JsonObject();
 
   private ConfigJson() {}
@@ -57,6 +62,7 @@ final class ConfigJson {
             .name("Confidential App").scopes("email", "profile", "admin"))
         .client(Client.publicClient(PUBLIC, PUBLIC_REDIRECT).name("Public App").scopes("email", "profile"))
         .client(Client.confidential(MARKUP, "markup-secret", MARKUP_REDIRECT).name(MARKUP_NAME).scopes("email"))
+        .client(Client.confidential(QUERY, QUERY_SECRET, QUERY_REDIRECT).scopes("email"))
         .publicRoute("/health")
         .route("/api/*", "email")
         .route("/api/admin/*", "admin")
@@ -84,9 +90,14 @@ final class ConfigJson {
   }
 
   ConfigJson user(String username, String plainPassword) {
+    return storedUser(username, "{noop}" + plainPassword);
+  }
+
+  /** A user whose password is written as given, e.g. {@code {pbkdf2-sha256}...}. */
+  ConfigJson storedUser(String username, String storedPassword) {
     JsonObject user = new JsonObject();
     user.addProperty("username", username);
-    user.addProperty("password", "{noop}" + plainPassword);
+    user.addProperty("password", storedPassword);
     array("users").add(user);
     return this;
   }
@@ -146,8 +157,13 @@ final class ConfigJson {
     }
 
     static Client confidential(String clientId, String plainSecret, String... redirectUris) {
+      return stored(clientId, "{noop}" + plainSecret, redirectUris);
+    }
+
+    /** A confidential client whose secret is written as given, e.g. {@code {sha256}...}. */
+    static Client stored(String clientId, String storedSecret, String... redirectUris) {
       Client client = new Client(clientId, redirectUris);
-      client.json.addProperty("clientSecret", "{noop}" + plainSecret);
+      client.json.addProperty("clientSecret", storedSecret);
       return client;
     }
 
@@ -170,13 +186,18 @@ final class ConfigJson {
       return this;
     }
 
+    Client accessTokenTtlSeconds(int seconds) {
+      json.addProperty("accessTokenTtlSeconds", seconds);
+      return this;
+    }
+
     /** Any key, e.g. a deliberately wrong one for the start-up tests. */
     Client set(String key, JsonElement value) {
       json.add(key, value);
       return this;
     }
 
-    Client set(String key, String value) {
+    Client set(String key, boolean value) {
       return set(key, new JsonPrimitive(value));
     }
   }

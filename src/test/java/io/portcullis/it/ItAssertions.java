@@ -59,6 +59,8 @@ final class ItAssertions {
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
         () -> "Content-Type " + response.headers().firstValue("Content-Type"));
     assertTrue(response.body().contains("error: " + error), response.body());
+    assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElse(null), "X-Frame-Options");
+    assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(null), "Cache-Control");
     assertNoInternals(response.body());
   }
 

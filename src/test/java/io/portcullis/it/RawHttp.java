@@ -38,22 +38,44 @@ final class RawHttp {
    */
   static Response exchange(PortcullisServer server, List<String> head, String body) throws IOException {
     byte[] bodyBytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    return send(server, head, body == null ? null : "Content-Length: " + bodyBytes.length, bodyBytes);
+  }
+
+  /** Like {@link #exchange} with the body sent chunked, so no length is declared up front. */
+  static Response exchangeChunked(PortcullisServer server, List<String> head, List<String> chunks) throws IOException {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (String chunk : chunks) {
+      byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
+      body.writeBytes((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      body.writeBytes(bytes);
+      body.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    }
+    body.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    return send(server, head, "Transfer-Encoding: chunked", body.toByteArray());
+  }
+
+  private static Response send(PortcullisServer server, List<String> head, String framing, byte[] body)
+      throws IOException {
     StringBuilder request = new StringBuilder();
     for (String line : head) {
       request.append(line).append("\r\n");
     }
     request.append("Host: 127.0.0.1:").append(server.port()).append("\r\n");
     request.append("Connection: close\r\n");
-    if (body != null) {
-      request.append("Content-Length: ").append(bodyBytes.length).append("\r\n");
+    if (framing != null) {
+      request.append(framing).append("\r\n");
     }
     request.append("\r\n");
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(bodyBytes);
-      out.flush();
+      try {
+        out.write(body);
+        out.flush();
+      } catch (java.net.SocketException e) {
+        // The server may answer and close before reading a body it refuses; its answer is still there to read.
+      }
       return parse(socket.getInputStream().readAllBytes());
     }
   }
