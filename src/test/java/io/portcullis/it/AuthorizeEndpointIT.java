@@ -339,6 +339,75 @@ class AuthorizeEndpointIT {
     assertErrorPage(client.decide(forged, "approve", USER, PASSWORD), 400, "invalid_request");
   }
 
+  @Test
+  void concurrentApprovalsOfOneTransactionYieldOneCode() throws Exception {
+    OAuthClient.ApprovalPage page = client.authorize(params("response_type", "code", "client_id", CONFIDENTIAL,
+        "redirect_uri", CONFIDENTIAL_REDIRECT, "state", STATE,
+        "code_challenge", CHALLENGE, "code_challenge_method", "S256"));
+    int attempts = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+    List<HttpResponse<String>> responses = new java.util.ArrayList<>();
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<HttpResponse<String>>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return client.decide(page, "approve", USER, PASSWORD);
+        }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<HttpResponse<String>> f : futures) {
+        responses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, responses.stream().filter(r -> r.statusCode() == 302).count(), "one code per transaction");
+    responses.stream().filter(r -> r.statusCode() != 302).forEach(r -> assertErrorPage(r, 400, "invalid_request"));
+  }
+
+  @Test
+  void stateComesBackExactly() throws Exception {
+    String state = "a b&c=d+e/f?g#h%20i'j\"k<l>~";
+    Map<String, String> ok = client.approve(params("response_type", "code", "client_id", CONFIDENTIAL,
+        "redirect_uri", CONFIDENTIAL_REDIRECT, "state", state,
+        "code_challenge", CHALLENGE, "code_challenge_method", "S256"), USER, PASSWORD);
+    assertEquals(state, ok.get("state"));
+    assertErrorRedirect(Method.GET.send(request("state", state, "response_type", "token")),
+        CONFIDENTIAL_REDIRECT, "unsupported_response_type", state);
+  }
+
+  @Test
+  void aRedirectUriKeepsItsOwnQuery() throws Exception {
+    Map<String, String> query = params("response_type", "code", "client_id", ConfigJson.QUERY,
+        "redirect_uri", ConfigJson.QUERY_REDIRECT, "state", STATE,
+        "code_challenge", CHALLENGE, "code_challenge_method", "S256");
+    HttpResponse<String> approved = client.decide(client.authorize(query), "approve", USER, PASSWORD);
+    assertEquals(302, approved.statusCode(), approved.body());
+    String location = approved.headers().firstValue("Location").orElseThrow();
+    assertTrue(location.startsWith(ConfigJson.QUERY_REDIRECT + "&code="), location);
+    Map<String, String> parameters = OAuthClient.redirectParameters(approved);
+    assertEquals("acme", parameters.get("tenant"));
+    assertEquals("en", parameters.get("lang"));
+    assertEquals(STATE, parameters.get("state"));
+
+    query.put("scope", "payroll");
+    HttpResponse<String> refused = client.get(AUTHORIZE + "?" + OAuthClient.formEncode(query));
+    assertTrue(refused.headers().firstValue("Location").orElseThrow().startsWith(ConfigJson.QUERY_REDIRECT + "&error="));
+    assertEquals("invalid_scope", OAuthClient.redirectParameters(refused).get("error"));
+    assertEquals("acme", OAuthClient.redirectParameters(refused).get("tenant"));
+  }
+
+  @Test
+  void theErrorPageEscapesWhatTheRequestSent() throws Exception {
+    HttpResponse<String> response = client.get(AUTHORIZE + "?" + OAuthClient.formEncode(params(
+        "response_type", "code", "client_id", "<img src=x onerror=alert(1)>&amp;")));
+    assertErrorPage(response, 400, "invalid_request");
+    assertFalse(response.body().contains("<img"), response.body());
+    assertTrue(response.body().contains("&lt;img src=x onerror=alert(1)&gt;&amp;amp;"), response.body());
+  }
+
   // ---- helpers ----
 
   /** The source list of one CSP directive. */

@@ -390,6 +390,67 @@ class TokenEndpointIT {
         "Authorization", basic(CONFIDENTIAL, CONFIDENTIAL_SECRET)), "email");
   }
 
+  @Test
+  void concurrentRedemptionsOfOneCodeIssueOneTokenAndThenRevokeIt() throws Exception {
+    String verifier = OAuthClient.newVerifier();
+    String code = code(CONFIDENTIAL, CONFIDENTIAL_REDIRECT, "email", verifier);
+    Map<String, String> body = grant(code, CONFIDENTIAL_REDIRECT, verifier);
+    int attempts = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+    java.util.List<HttpResponse<String>> responses = new java.util.ArrayList<>();
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<HttpResponse<String>>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return client.postForm(TOKEN, body, "Authorization", basic(CONFIDENTIAL, CONFIDENTIAL_SECRET));
+        }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<HttpResponse<String>> f : futures) {
+        responses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    java.util.List<HttpResponse<String>> issued = responses.stream().filter(r -> r.statusCode() == 200).toList();
+    assertEquals(1, issued.size(), "exactly one redemption wins");
+    responses.stream().filter(r -> r.statusCode() != 200).forEach(r -> assertTokenError(r, 400, "invalid_grant"));
+    // The others were reuses, so the one token is revoked.
+    String token = OAuthClient.json(issued.get(0)).get("access_token").getAsString();
+    assertEquals(401, route("/api/orders", token).statusCode());
+  }
+
+  @Test
+  void parametersInTheRequestUriAreRefused() throws Exception {
+    // RFC 6749 §2.3.1 and §4.1.3: credentials and the code travel in the body, never in the URI,
+    // where access logs and proxies would keep them (DESIGN 1.6).
+    String verifier = OAuthClient.newVerifier();
+    String code = code(CONFIDENTIAL, CONFIDENTIAL_REDIRECT, "email", verifier);
+    String query = OAuthClient.formEncode(params("client_id", CONFIDENTIAL, "client_secret", CONFIDENTIAL_SECRET));
+    JsonObject error = assertTokenError(client.postForm(TOKEN + "?" + query, grant(code, CONFIDENTIAL_REDIRECT, verifier)),
+        400, "invalid_request");
+    assertTrue(error.get("error_description").getAsString().contains("body"), error.toString());
+    assertTokenError(client.post(TOKEN + "?" + OAuthClient.formEncode(grant(code, CONFIDENTIAL_REDIRECT, verifier)),
+        "application/x-www-form-urlencoded", "", "Authorization", basic(CONFIDENTIAL, CONFIDENTIAL_SECRET)),
+        400, "invalid_request");
+    // The refused requests did not spend the code.
+    assertIssued(client.postForm(TOKEN, grant(code, CONFIDENTIAL_REDIRECT, verifier),
+        "Authorization", basic(CONFIDENTIAL, CONFIDENTIAL_SECRET)), "email");
+  }
+
+  @Test
+  void aRedirectUriWithItsOwnQueryIsComparedWhole() throws Exception {
+    String verifier = OAuthClient.newVerifier();
+    String code = code(ConfigJson.QUERY, ConfigJson.QUERY_REDIRECT, "email", verifier);
+    assertTokenError(client.postForm(TOKEN, grant(code, "http://localhost:9003/cb", verifier),
+        "Authorization", basic(ConfigJson.QUERY, ConfigJson.QUERY_SECRET)), 400, "invalid_grant");
+    String again = code(ConfigJson.QUERY, ConfigJson.QUERY_REDIRECT, "email", verifier);
+    assertIssued(client.postForm(TOKEN, grant(again, ConfigJson.QUERY_REDIRECT, verifier),
+        "Authorization", basic(ConfigJson.QUERY, ConfigJson.QUERY_SECRET)), "email");
+  }
+
   // ---- scope ----
 
   @Test
