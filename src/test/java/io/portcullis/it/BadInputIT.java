@@ -135,6 +135,21 @@ class BadInputIT {
   }
 
   @Test
+  void oversizedChunkedBodyIs413() throws Exception {
+    // No Content-Length to refuse up front: the limit must hold while reading.
+    List<String> chunks = new java.util.ArrayList<>(List.of(VALID_FORM));
+    for (int i = 0; i < 20; i++) {
+      chunks.add("&pad" + i + "=" + "x".repeat(1000));
+    }
+    RawHttp.Response response = RawHttp.exchangeChunked(server, List.of("POST " + TOKEN + " HTTP/1.1",
+        "Content-Type: " + FORM, "Authorization: " + basic(CONFIDENTIAL, CONFIDENTIAL_SECRET)), chunks);
+    assertEquals(413, response.status(), response.body());
+    assertTrue(response.body().contains("\"error\":\"invalid_request\""), response.body());
+    assertEquals("no-store", response.firstHeader("Cache-Control"));
+    assertNoInternals(response.body());
+  }
+
+  @Test
   void aParameterInBothQueryAndBodyIsRepeated() throws Exception {
     HttpResponse<String> response = client.post(TOKEN + "?code=" + "ef".repeat(20), FORM, VALID_FORM,
         "Authorization", basic(CONFIDENTIAL, CONFIDENTIAL_SECRET));

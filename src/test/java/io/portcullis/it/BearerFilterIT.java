@@ -104,6 +104,14 @@ class BearerFilterIT {
   }
 
   @Test
+  void theBearerSchemeIsCaseInsensitive() throws Exception {
+    // RFC 7235 §2.1: auth-scheme is case-insensitive.
+    for (String scheme : List.of("bearer", "BEARER", "BeArEr")) {
+      assertPassed(client.get("/api/orders", "Authorization", scheme + " " + emailToken), "/api/orders");
+    }
+  }
+
+  @Test
   void unknownTokenIsInvalidToken() throws Exception {
     HttpResponse<String> response = get("/api/orders", "0123456789abcdef".repeat(4));
     assertEquals(401, response.statusCode(), response.body());

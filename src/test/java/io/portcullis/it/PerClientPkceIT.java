@@ -38,7 +38,7 @@ class PerClientPkceIT {
         .set("enforcePkce", false)
         .user(ConfigJson.USER, ConfigJson.PASSWORD)
         .client(ConfigJson.Client.confidential(STRICT, SECRET, STRICT_REDIRECT).scopes("email").enforcePkce(true))
-        .client(ConfigJson.Client.confidential(LAX, SECRET, LAX_REDIRECT).scopes("email"))
+        .client(ConfigJson.Client.confidential(LAX, SECRET, LAX_REDIRECT).scopes("email").accessTokenTtlSeconds(120))
         .write(dir, "per-client.json"));
     client = new OAuthClient(server);
   }
@@ -78,6 +78,7 @@ class PerClientPkceIT {
         "code_challenge_method", "S256"), ConfigJson.USER, ConfigJson.PASSWORD).get("code");
     HttpResponse<String> token = exchange(STRICT, STRICT_REDIRECT, code, verifier);
     assertEquals(200, token.statusCode(), token.body());
+    assertEquals(3600, OAuthClient.json(token).get("expires_in").getAsInt());
   }
 
   @Test
@@ -86,6 +87,8 @@ class PerClientPkceIT {
     HttpResponse<String> token = exchange(LAX, LAX_REDIRECT, code, null);
     assertEquals(200, token.statusCode(), token.body());
     assertEquals("email", OAuthClient.json(token).get("scope").getAsString());
+    // This client's own accessTokenTtlSeconds, not the global default.
+    assertEquals(120, OAuthClient.json(token).get("expires_in").getAsInt());
   }
 
   @Test

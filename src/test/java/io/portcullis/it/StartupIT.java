@@ -98,6 +98,15 @@ class StartupIT {
   }
 
   @Test
+  void aMisspeltKeyInAClientStopsTheStart() throws Exception {
+    Path config = ConfigJson.empty()
+        .client(ConfigJson.Client.confidential("app", "secret", "http://localhost:9000/cb").set("enforcePKCE", true))
+        .write(dir, "client-typo.json");
+    Failure failure = startFails(config);
+    assertTrue(failure.message().contains("clients[0].enforcePKCE: unknown key"), failure.message());
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() throws Exception {
     Path config = ConfigJson.empty()
         .set("accessTokenTtlSeconds", -5)
