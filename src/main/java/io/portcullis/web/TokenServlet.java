@@ -31,9 +31,12 @@ final class TokenServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
     try {
-      if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
-        // RFC 6749 §3.2 and RFC 9700 §4.3: credentials and codes in a URL end up in access logs.
-        throw OAuthException.invalidRequest("send the token request's parameters in the body, not in the URL");
+      String query = request.getQueryString();
+      if (query != null && !query.isEmpty()) {
+        // RFC 6749 2.3.1 and 4.1.3: secrets, codes and verifiers travel in the body only; in the URI
+        // they would land in access logs and proxies (DESIGN 1.6).
+        throw OAuthException.invalidRequest("send the token request's parameters in the request body, "
+            + "not in the URI (RFC 6749 sections 2.3.1 and 4.1.3)");
       }
       List<String> authorization = Collections.list(request.getHeaders("Authorization"));
       if (authorization.size() > 1) {

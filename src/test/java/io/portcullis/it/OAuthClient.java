@@ -102,6 +102,35 @@ public final class OAuthClient {
     return postForm(path, form);
   }
 
+  /**
+   * The whole front channel: the approval page of {@code GET authorize?query}, approved with these
+   * credentials; returns the parameters of the redirect, asserting it carries a code.
+   */
+  public Map<String, String> approve(Map<String, String> query, String username, String password)
+      throws IOException, InterruptedException {
+    HttpResponse<String> redirect = decide(authorize(query), "approve", username, password);
+    if (redirect.statusCode() != 302) {
+      throw new AssertionError("expected a 302 with a code, got " + redirect.statusCode() + "\n" + redirect.body());
+    }
+    Map<String, String> parameters = redirectParameters(redirect);
+    if (!parameters.containsKey("code")) {
+      throw new AssertionError("the redirect has no code: " + redirect.headers().firstValue("Location").orElse(""));
+    }
+    return parameters;
+  }
+
+  /** An ordered map from name/value pairs, for queries and forms. */
+  public static Map<String, String> params(String... namesAndValues) {
+    if (namesAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("names and values come in pairs");
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      map.put(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return map;
+  }
+
   /** The query parameters of a 302's Location. */
   public static Map<String, String> redirectParameters(HttpResponse<String> response) {
     String location = response.headers().firstValue("Location")

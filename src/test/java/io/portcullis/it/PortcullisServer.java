@@ -37,12 +37,18 @@ public final class PortcullisServer implements AutoCloseable {
     return start(config, "/");
   }
 
+  /**
+   * @param config the config file, passed as the context init-parameter; {@code null} passes none,
+   *               as a deployment that forgot to say where its config is
+   */
   public static PortcullisServer start(Path config, String contextPath) throws Exception {
     Server server = new Server(0);
     WebAppContext webapp = new WebAppContext();
     webapp.setWar(war().toAbsolutePath().toString());
     webapp.setContextPath(contextPath);
-    webapp.setInitParameter("portcullis.config", config.toAbsolutePath().toString());
+    if (config != null) {
+      webapp.setInitParameter("portcullis.config", config.toAbsolutePath().toString());
+    }
     webapp.setThrowUnavailableOnStartupException(true);
     webapp.setTempDirectory(Files.createTempDirectory("portcullis-webapp").toFile());
     server.setHandler(webapp);
@@ -60,6 +66,15 @@ public final class PortcullisServer implements AutoCloseable {
   /** {@code http://127.0.0.1:port/context} without a trailing slash. */
   public String baseUrl() {
     return baseUrl;
+  }
+
+  public int port() {
+    return java.net.URI.create(baseUrl).getPort();
+  }
+
+  /** The context path as the server sees it: {@code ""} for the root context. */
+  public String contextPath() {
+    return java.net.URI.create(baseUrl).getRawPath();
   }
 
   public String url(String path) {
