@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.portcullis.json.StrictJson;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
@@ -57,15 +56,21 @@ public final class ConfigLoader {
 
   public static PortcullisConfig load(Path file) throws ConfigException {
     String source = file.toAbsolutePath().toString();
-    JsonElement root;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = StrictJson.parse(reader);
-    } catch (StrictJson.MalformedJsonException e) {
-      throw new ConfigException(source, List.of("not valid JSON: " + e.getMessage()));
+    // Decoded in full before parsing: StrictJson reports any read failure as malformed JSON, which
+    // would hide the encoding problem behind "Input length = 1".
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (CharacterCodingException e) {
       throw new ConfigException(source, List.of("not UTF-8 text"));
     } catch (IOException e) {
       throw new ConfigException(source, List.of("cannot be read: " + describe(e)));
+    }
+    JsonElement root;
+    try {
+      root = StrictJson.parse(text);
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new ConfigException(source, List.of("not valid JSON: " + e.getMessage()));
     }
     return load(source, root);
   }
