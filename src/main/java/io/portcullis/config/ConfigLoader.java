@@ -350,21 +350,19 @@ public final class ConfigLoader {
         String username = user.string("username", true);
         String password = user.string("password", true);
         user.rejectUnknownKeys(new LinkedHashSet<>(List.of("username", "password")));
+        int errorsBefore = problems.errors.size();
         if (username != null && (username.isEmpty() || username.chars().anyMatch(Character::isISOControl))) {
           problems.error(user.at("username"), "must be non-empty and without control characters");
-          continue;
-        }
-        if (username != null && users.containsKey(username)) {
+        } else if (username != null && users.containsKey(username)) {
           problems.error(user.at("username"), "\"" + username + "\" is defined twice");
-          continue;
         }
+        // The password is checked even when the username is wrong: every problem in one pass.
         StoredSecret secret = secret(user.at("password"), password);
         if (secret instanceof StoredSecret.Sha256) {
           problems.error(user.at("password"), "{sha256} is too fast for passwords people choose; "
               + "use {pbkdf2-sha256} (the hash-secret command makes one)");
-          continue;
         }
-        if (username != null && secret != null) {
+        if (problems.errors.size() == errorsBefore && username != null && secret != null) {
           users.put(username, new UserAccount(username, secret));
         }
       }
