@@ -408,7 +408,8 @@ public final class ConfigLoader {
         } else if (clientId != null && clients.containsKey(clientId)) {
           problems.error(client.at("clientId"), "\"" + clientId + "\" is defined twice");
         }
-        StoredSecret secret = secret(client.at("clientSecret"), client.string("clientSecret", false));
+        String encodedSecret = client.string("clientSecret", false);
+        StoredSecret secret = secret(client.at("clientSecret"), encodedSecret);
         String name = client.string("name", false);
         if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
           problems.error(client.at("name"), "must be non-empty and without control characters");
@@ -441,7 +442,8 @@ public final class ConfigLoader {
           }
         }
         Boolean clientPkce = client.optionalBool("enforcePkce");
-        if (secret == null && Boolean.FALSE.equals(clientPkce)) {
+        // A clientSecret that failed to parse is reported above; the client is not public.
+        if (encodedSecret == null && Boolean.FALSE.equals(clientPkce)) {
           problems.error(client.at("enforcePkce"),
               "cannot be false for a public client (no clientSecret): PKCE is how it proves itself");
         }
