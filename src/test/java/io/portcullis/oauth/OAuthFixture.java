@@ -31,7 +31,7 @@ import java.util.Map;
  *   <li>{@code legacy}: secret {@code legacy-secret}, no PKCE (global enforcePkce is false), one
  *       redirect URI, scope email, the global token TTL of 3600 s.
  *   <li>{@code spa}: public client, PKCE always.
- *   <li>{@code hashed}: a {sha256} secret {@code hashed:secret%42}.
+ *   <li>{@code hashed}: a {sha256} secret {@code hashed:se cret+%42}, every character Basic must escape.
  * </ul>
  * Users: alice/wonderland ({noop}) and bob/builder ({pbkdf2-sha256}).
  */
@@ -47,7 +47,7 @@ final class OAuthFixture {
   static final String SPA = "spa";
   static final String SPA_REDIRECT = "https://spa.example/cb";
   static final String HASHED = "hashed";
-  static final String HASHED_SECRET = "hashed:secret%42";
+  static final String HASHED_SECRET = "hashed:se cret+%42";
 
   /** RFC 7636 Appendix B. */
   static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
