@@ -49,6 +49,10 @@ final class OAuthFixture {
   static final String HASHED = "hashed";
   static final String HASHED_SECRET = "hashed:se cret+%42";
 
+  /** Hashed once per run: even 10 000 PBKDF2 iterations add up over a few hundred fixtures. */
+  private static final String BOB_PASSWORD = Secrets.pbkdf2("builder");
+  private static final String HASHED_CLIENT_SECRET = StoredSecret.hash(StoredSecret.SHA256, HASHED_SECRET);
+
   /** RFC 7636 Appendix B. */
   static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -92,7 +96,7 @@ final class OAuthFixture {
             {"path": "/api/profile", "scopes": ["email", "profile"]}
           ]
         }
-        """.formatted(extraTopLevel, Secrets.pbkdf2("builder"), StoredSecret.hash(StoredSecret.SHA256, HASHED_SECRET));
+        """.formatted(extraTopLevel, BOB_PASSWORD, HASHED_CLIENT_SECRET);
     try {
       config = ConfigLoader.load("test", JsonParser.parseString(json));
     } catch (ConfigException e) {
