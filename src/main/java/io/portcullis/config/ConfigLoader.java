@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.portcullis.json.StrictJson;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
@@ -57,15 +56,21 @@ public final class ConfigLoader {
 
   public static PortcullisConfig load(Path file) throws ConfigException {
     String source = file.toAbsolutePath().toString();
-    JsonElement root;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = StrictJson.parse(reader);
-    } catch (StrictJson.MalformedJsonException e) {
-      throw new ConfigException(source, List.of("not valid JSON: " + e.getMessage()));
+    // Decoded in full before parsing: StrictJson reports any read failure as malformed JSON, which
+    // would hide the encoding problem behind "Input length = 1".
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (CharacterCodingException e) {
       throw new ConfigException(source, List.of("not UTF-8 text"));
     } catch (IOException e) {
       throw new ConfigException(source, List.of("cannot be read: " + describe(e)));
+    }
+    JsonElement root;
+    try {
+      root = StrictJson.parse(text);
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new ConfigException(source, List.of("not valid JSON: " + e.getMessage()));
     }
     return load(source, root);
   }
@@ -345,21 +350,19 @@ public final class ConfigLoader {
         String username = user.string("username", true);
         String password = user.string("password", true);
         user.rejectUnknownKeys(new LinkedHashSet<>(List.of("username", "password")));
+        int errorsBefore = problems.errors.size();
         if (username != null && (username.isEmpty() || username.chars().anyMatch(Character::isISOControl))) {
           problems.error(user.at("username"), "must be non-empty and without control characters");
-          continue;
-        }
-        if (username != null && users.containsKey(username)) {
+        } else if (username != null && users.containsKey(username)) {
           problems.error(user.at("username"), "\"" + username + "\" is defined twice");
-          continue;
         }
+        // The password is checked even when the username is wrong: every problem in one pass.
         StoredSecret secret = secret(user.at("password"), password);
         if (secret instanceof StoredSecret.Sha256) {
           problems.error(user.at("password"), "{sha256} is too fast for passwords people choose; "
               + "use {pbkdf2-sha256} (the hash-secret command makes one)");
-          continue;
         }
-        if (username != null && secret != null) {
+        if (problems.errors.size() == errorsBefore && username != null && secret != null) {
           users.put(username, new UserAccount(username, secret));
         }
       }
@@ -405,7 +408,8 @@ public final class ConfigLoader {
         } else if (clientId != null && clients.containsKey(clientId)) {
           problems.error(client.at("clientId"), "\"" + clientId + "\" is defined twice");
         }
-        StoredSecret secret = secret(client.at("clientSecret"), client.string("clientSecret", false));
+        String encodedSecret = client.string("clientSecret", false);
+        StoredSecret secret = secret(client.at("clientSecret"), encodedSecret);
         String name = client.string("name", false);
         if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
           problems.error(client.at("name"), "must be non-empty and without control characters");
@@ -438,7 +442,8 @@ public final class ConfigLoader {
           }
         }
         Boolean clientPkce = client.optionalBool("enforcePkce");
-        if (secret == null && Boolean.FALSE.equals(clientPkce)) {
+        // A clientSecret that failed to parse is reported above; the client is not public.
+        if (encodedSecret == null && Boolean.FALSE.equals(clientPkce)) {
           problems.error(client.at("enforcePkce"),
               "cannot be false for a public client (no clientSecret): PKCE is how it proves itself");
         }

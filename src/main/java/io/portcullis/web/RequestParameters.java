@@ -192,8 +192,15 @@ final class RequestParameters {
         bytes.write(hi * 16 + lo);
         i += 2;
       } else if (c > 0x7f) {
-        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        // Whole code points: encoding half a surrogate pair on its own would yield '?'.
+        int end = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+            ? i + 2 : i + 1;
+        if (Character.isSurrogate(c) && end == i + 1) {
+          throw OAuthException.invalidRequest("a parameter is not valid UTF-8");
+        }
+        byte[] encoded = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
         bytes.write(encoded, 0, encoded.length);
+        i = end - 1;
       } else {
         bytes.write(c);
       }

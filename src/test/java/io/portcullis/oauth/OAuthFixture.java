@@ -1,0 +1,227 @@
+package io.portcullis.oauth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.google.gson.JsonParser;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.StoredSecret;
+import io.portcullis.store.CaffeineTokenStore;
+import io.portcullis.testing.MutableClock;
+import io.portcullis.testing.Secrets;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The oauth services wired as the bootstrap wires them, with a real Caffeine store, a config built
+ * by ConfigLoader and a clock that tests move by hand.
+ *
+ * <ul>
+ *   <li>{@code confidential}: secret {@code s3cret}, PKCE by its own enforcePkce, token TTL 900 s,
+ *       two redirect URIs (so the token request must name one), scopes email profile orders.
+ *   <li>{@code legacy}: secret {@code legacy-secret}, no PKCE (global enforcePkce is false), one
+ *       redirect URI, scope email, the global token TTL of 3600 s.
+ *   <li>{@code spa}: public client, PKCE always.
+ *   <li>{@code hashed}: a {sha256} secret {@code hashed:se cret+%42}, every character Basic must escape.
+ * </ul>
+ * Users: alice/wonderland ({noop}) and bob/builder ({pbkdf2-sha256}).
+ */
+final class OAuthFixture {
+
+  static final String CONFIDENTIAL = "confidential";
+  static final String CONFIDENTIAL_SECRET = "s3cret";
+  static final String CONFIDENTIAL_REDIRECT = "https://app.example/cb";
+  static final String CONFIDENTIAL_OTHER_REDIRECT = "https://app.example/other?x=1";
+  static final String LEGACY = "legacy";
+  static final String LEGACY_SECRET = "legacy-secret";
+  static final String LEGACY_REDIRECT = "https://legacy.example/cb";
+  static final String SPA = "spa";
+  static final String SPA_REDIRECT = "https://spa.example/cb";
+  static final String HASHED = "hashed";
+  static final String HASHED_SECRET = "hashed:se cret+%42";
+
+  /** Hashed once per run: even 10 000 PBKDF2 iterations add up over a few hundred fixtures. */
+  private static final String BOB_PASSWORD = Secrets.pbkdf2("builder");
+  private static final String HASHED_CLIENT_SECRET = StoredSecret.hash(StoredSecret.SHA256, HASHED_SECRET);
+
+  /** RFC 7636 Appendix B. */
+  static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+  static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+  final MutableClock clock = new MutableClock();
+  final PortcullisConfig config;
+  final CaffeineTokenStore store;
+  final RandomValues random = new RandomValues();
+  final AuthorizeService authorize;
+  final ClientAuthenticator clients;
+  final TokenService token;
+  final BearerTokenValidator bearer;
+
+  private OAuthFixture(String extraTopLevel) {
+    String json = """
+        {
+          %s
+          "enforcePkce": false,
+          "authorizationCodeTtlSeconds": 600,
+          "accessTokenTtlSeconds": 3600,
+          "authorizationRequestTtlSeconds": 300,
+          "users": [
+            {"username": "alice", "password": "{noop}wonderland"},
+            {"username": "bob", "password": "%s"}
+          ],
+          "clients": [
+            {"clientId": "confidential", "clientSecret": "{noop}s3cret", "name": "Confidential <App>",
+             "redirectUris": ["https://app.example/cb", "https://app.example/other?x=1"],
+             "scopes": ["email", "profile", "orders"], "enforcePkce": true, "accessTokenTtlSeconds": 900},
+            {"clientId": "legacy", "clientSecret": "{noop}legacy-secret",
+             "redirectUris": ["https://legacy.example/cb"], "scopes": ["email"]},
+            {"clientId": "spa", "redirectUris": ["https://spa.example/cb"], "scopes": ["email"]},
+            {"clientId": "hashed", "clientSecret": "%s",
+             "redirectUris": ["https://hashed.example/cb"], "scopes": ["email"], "enforcePkce": true}
+          ],
+          "routes": [
+            {"path": "/health", "public": true},
+            {"path": "/api/*", "scopes": ["email"]},
+            {"path": "/api/admin/*", "scopes": ["orders"]},
+            {"path": "/api/admin/open", "public": true},
+            {"path": "/api/profile", "scopes": ["email", "profile"]}
+          ]
+        }
+        """.formatted(extraTopLevel, BOB_PASSWORD, HASHED_CLIENT_SECRET);
+    try {
+      config = ConfigLoader.load("test", JsonParser.parseString(json));
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    store = new CaffeineTokenStore(config.store(), clock);
+    authorize = new AuthorizeService(config, store, new UserAuthenticator(config), random, clock);
+    clients = new ClientAuthenticator(config);
+    token = new TokenService(config, store, clients, random, clock);
+    bearer = new BearerTokenValidator(config, store);
+  }
+
+  /** S256 only. */
+  static OAuthFixture standard() {
+    return new OAuthFixture("");
+  }
+
+  /** {@code "pkceMethods": ["S256", "plain"]}. */
+  static OAuthFixture withPlain() {
+    return new OAuthFixture("\"pkceMethods\": [\"S256\", \"plain\"],");
+  }
+
+  // ---- parameters ----
+
+  /** Name/value pairs; a name may repeat. */
+  static Parameters params(String... namesAndValues) {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      values.computeIfAbsent(namesAndValues[i], k -> new ArrayList<>()).add(namesAndValues[i + 1]);
+    }
+    return new Parameters(values);
+  }
+
+  /** A complete, valid authorization request of the confidential client. */
+  static List<String> validRequest() {
+    return new ArrayList<>(List.of("response_type", "code", "client_id", CONFIDENTIAL,
+        "redirect_uri", CONFIDENTIAL_REDIRECT, "scope", "email profile", "state", "xyz",
+        "code_challenge", CHALLENGE, "code_challenge_method", "S256"));
+  }
+
+  static Parameters params(List<String> namesAndValues) {
+    return params(namesAndValues.toArray(String[]::new));
+  }
+
+  /** The request with one parameter replaced ({@code null} value: removed). */
+  static Parameters validRequestWith(String name, String value) {
+    List<String> request = validRequest();
+    int at = request.indexOf(name);
+    if (at >= 0 && at % 2 == 0) {
+      request.remove(at);
+      request.remove(at);
+    }
+    if (value != null) {
+      request.add(name);
+      request.add(value);
+    }
+    return params(request);
+  }
+
+  // ---- flows ----
+
+  AuthorizeOutcome.ShowApproval approvalPage(Parameters request) {
+    return assertInstanceOf(AuthorizeOutcome.ShowApproval.class, authorize.start(request));
+  }
+
+  /** Submits the page's form; a {@code null} field is left out, as a browser leaves out an absent one. */
+  AuthorizeOutcome decide(AuthorizeOutcome.ShowApproval page, String decision, String username, String password) {
+    List<String> form = new ArrayList<>(List.of(AuthorizeService.TRANSACTION_ID, page.transactionId(),
+        AuthorizeService.CSRF_TOKEN, page.csrfToken()));
+    String[] optional = {AuthorizeService.DECISION, decision, AuthorizeService.USERNAME, username,
+        AuthorizeService.PASSWORD, password};
+    for (int i = 0; i < optional.length; i += 2) {
+      if (optional[i + 1] != null) {
+        form.add(optional[i]);
+        form.add(optional[i + 1]);
+      }
+    }
+    return authorize.decide(params(form));
+  }
+
+  /** Start, approve as alice, return the code from the redirect. */
+  String code(Parameters request) {
+    AuthorizeOutcome outcome = decide(approvalPage(request), "approve", "alice", "wonderland");
+    Map<String, String> query = query(assertInstanceOf(AuthorizeOutcome.Redirect.class, outcome).location());
+    return query.get("code");
+  }
+
+  /** A code for the confidential client, S256 challenge of {@link #VERIFIER}, scope email profile. */
+  String code() {
+    return code(params(validRequest()));
+  }
+
+  static String basic(String id, String secret) {
+    // RFC 6749 §2.3.1: each part form-urlencoded before base64.
+    String pair = URLEncoder.encode(id, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The token request the confidential client sends for {@code code}. */
+  TokenResponse exchange(String code) {
+    return token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET), params("grant_type", "authorization_code",
+        "code", code, "redirect_uri", CONFIDENTIAL_REDIRECT, "code_verifier", VERIFIER));
+  }
+
+  // ---- redirects ----
+
+  /** The part of a redirect location before the query. */
+  static String base(String location) {
+    int q = location.indexOf('?');
+    return q < 0 ? location : location.substring(0, q);
+  }
+
+  /** Decoded query parameters of a redirect location; a repeated name fails the test. */
+  static Map<String, String> query(String location) {
+    String raw = URI.create(location).getRawQuery();
+    Map<String, String> values = new LinkedHashMap<>();
+    if (raw == null) {
+      return values;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      assertEquals(null, values.put(name, value), "parameter " + name + " appears once");
+    }
+    return values;
+  }
+}
