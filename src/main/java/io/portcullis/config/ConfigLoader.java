@@ -66,6 +66,9 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(source, List.of("cannot be read: " + describe(e)));
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a byte-order mark some Windows editors write
+    }
     JsonElement root;
     try {
       root = StrictJson.parse(text);
@@ -312,7 +315,7 @@ public final class ConfigLoader {
 
     Set<String> pkceMethods(Fields top) {
       List<String> methods = top.strings("pkceMethods", false);
-      if (top.object.get("pkceMethods") == null) {
+      if (top.object.get("pkceMethods") == null || top.object.get("pkceMethods").isJsonNull()) {
         return Set.of("S256");
       }
       Set<String> result = new LinkedHashSet<>();

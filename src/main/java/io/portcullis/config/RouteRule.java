@@ -14,7 +14,8 @@ public record RouteRule(String path, boolean isPublic, Set<String> scopes) {
 
   public RouteRule {
     Objects.requireNonNull(path, "path");
-    scopes = Set.copyOf(scopes);
+    // Kept in config order, so a 403 names the scopes the same way every time.
+    scopes = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(scopes));
     if (isPublic && !scopes.isEmpty()) {
       throw new IllegalArgumentException("a public route cannot require scopes");
     }

@@ -124,8 +124,8 @@ public final class AuthorizeService {
         }
         if (!Pkce.isValidChallenge(challenge, method)) {
           throw OAuthException.invalidRequest(method.equals(Pkce.S256)
-              ? "code_challenge is not an S256 challenge: it must be 43 base64url characters (RFC 7636 §4.2)"
-              : "code_challenge must be 43 to 128 unreserved characters (RFC 7636 §4.2)");
+              ? "code_challenge is not an S256 challenge: it must be 43 base64url characters (RFC 7636 section 4.2)"
+              : "code_challenge must be 43 to 128 unreserved characters (RFC 7636 section 4.2)");
         }
       }
       String transactionId = random.token();
@@ -229,7 +229,7 @@ public final class AuthorizeService {
     }
     Set<String> asked = Scopes.parse(requested);
     if (asked == null) {
-      throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 §3.3)");
+      throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 section 3.3)");
     }
     List<String> granted = new ArrayList<>();
     for (String scope : client.scopes()) {

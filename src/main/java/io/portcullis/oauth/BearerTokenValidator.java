@@ -64,7 +64,7 @@ public final class BearerTokenValidator {
     }
     String token = space < 0 ? "" : header.substring(space + 1).trim();
     if (!isB64Token(token)) {
-      throw OAuthException.invalidRequest("the Authorization header must be 'Bearer <token>' (RFC 6750 §2.1)");
+      throw OAuthException.invalidRequest("the Authorization header must be 'Bearer <token>' (RFC 6750 section 2.1)");
     }
     return token;
   }

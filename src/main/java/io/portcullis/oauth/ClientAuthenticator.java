@@ -58,7 +58,7 @@ public final class ClientAuthenticator {
       Presented basic = basic(authorization);
       if (bodySecret != null) {
         throw OAuthException.invalidRequest(
-            "the client authenticated twice (HTTP Basic and client_secret); use one method (RFC 6749 §2.3)");
+            "the client authenticated twice (HTTP Basic and client_secret); use one method (RFC 6749 section 2.3)");
       }
       if (bodyId != null && !bodyId.equals(basic.clientId())) {
         throw OAuthException.invalidRequest("client_id in the body does not match the client in the Authorization header");

@@ -69,13 +69,13 @@ public final class TokenService {
     // Checked before the code is spent, so a client's malformed request does not cost its code.
     if (verifier != null && !Pkce.isValidVerifier(verifier)) {
       throw OAuthException.invalidGrant(
-          "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)");
+          "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 section 4.1)");
     }
     Set<String> narrowed = null;
     if (scope != null) {
       narrowed = Scopes.parse(scope);
       if (narrowed == null) {
-        throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 §3.3)");
+        throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 section 3.3)");
       }
     }
 
@@ -122,7 +122,7 @@ public final class TokenService {
     return new TokenResponse(token, "Bearer", ttl.getSeconds(), grantedScope);
   }
 
-  /** A token request may narrow the granted scope, never widen it (RFC 6749 §3.3). */
+  /** A token request may narrow the granted scope, never widen it (RFC 6749 section 3.3). */
   private static String narrow(String grantedScope, Set<String> requested) {
     if (requested == null) {
       return grantedScope;

@@ -79,8 +79,8 @@ final class RequestParameters {
       String[] param = parts[i].trim().split("=", 2);
       if (param.length == 2 && param[0].trim().equalsIgnoreCase("charset")) {
         String charset = param[1].trim().replace("\"", "");
-        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("us-ascii")
-            && !charset.equalsIgnoreCase("iso-8859-1")) {
+        // Bodies are decoded as UTF-8; US-ASCII is a subset of it, anything else would be misread.
+        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("us-ascii")) {
           throw OAuthException.invalidRequest("charset " + charset + " is not supported; send UTF-8");
         }
       }
@@ -164,11 +164,10 @@ final class RequestParameters {
     if (!isClean(value)) {
       throw OAuthException.invalidRequest("the parameter " + name + " contains control characters");
     }
-    List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>(1));
-    list.add(value);
-    if (values.size() > MAX_PARAMETERS) {
+    if (values.values().stream().mapToInt(List::size).sum() >= MAX_PARAMETERS) {
       throw OAuthException.invalidRequest("the request has more than " + MAX_PARAMETERS + " parameters");
     }
+    values.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
   }
 
   private static String percentDecode(String s) {

@@ -366,6 +366,24 @@ class ConfigLoaderTest {
     assertEquals(List.of("not UTF-8 text"), e.problems());
   }
 
+  @Test
+  void byteOrderMarkIsIgnored() throws Exception {
+    PortcullisConfig config = load("\uFEFF{\"clients\": [], \"realm\": \"bom\"}");
+    assertEquals("bom", config.realm());
+  }
+
+  @Test
+  void nullPkceMethodsMeansTheDefault() throws Exception {
+    assertEquals(Set.of("S256"), load("{\"clients\": [], \"pkceMethods\": null}").pkceMethods());
+  }
+
+  @Test
+  void routeScopesKeepTheirConfigOrder() throws Exception {
+    PortcullisConfig config = load("{\"clients\": [], \"routes\": [{\"path\": \"/a/*\", "
+        + "\"scopes\": [\"zeta\", \"alpha\", \"mid\", \"beta\"]}]}");
+    assertEquals(List.of("zeta", "alpha", "mid", "beta"), List.copyOf(config.routes().get(0).scopes()));
+  }
+
   // ---- users and clients ----
 
   @Test

@@ -209,7 +209,7 @@ class AuthorizeServiceTest {
 
   @Test
   void malformedS256ChallengeIsRefused() {
-    String expected = "code_challenge is not an S256 challenge: it must be 43 base64url characters (RFC 7636 §4.2)";
+    String expected = "code_challenge is not an S256 challenge: it must be 43 base64url characters (RFC 7636 section 4.2)";
     for (String challenge : List.of(CHALLENGE.substring(1), CHALLENGE + "A", CHALLENGE.substring(0, 42) + "N",
         CHALLENGE.substring(0, 42) + "=", "+" + CHALLENGE.substring(1), VERIFIER + "x")) {
       assertErrorRedirect(f.authorize.start(validRequestWith("code_challenge", challenge)), CONFIDENTIAL_REDIRECT,
@@ -222,7 +222,7 @@ class AuthorizeServiceTest {
     OAuthFixture plain = OAuthFixture.withPlain();
     assertErrorRedirect(plain.authorize.start(params("response_type", "code", "client_id", LEGACY,
             "code_challenge", "short", "code_challenge_method", "plain")),
-        LEGACY_REDIRECT, "invalid_request", "code_challenge must be 43 to 128 unreserved characters (RFC 7636 §4.2)",
+        LEGACY_REDIRECT, "invalid_request", "code_challenge must be 43 to 128 unreserved characters (RFC 7636 section 4.2)",
         null);
   }
 
@@ -236,7 +236,7 @@ class AuthorizeServiceTest {
   void malformedScopeIsInvalidScope() {
     for (String scope : List.of("email  profile", " email", "email ", "a\"b", "caf\u00e9")) {
       assertErrorRedirect(f.authorize.start(validRequestWith("scope", scope)), CONFIDENTIAL_REDIRECT,
-          "invalid_scope", "scope must be space-separated scope tokens (RFC 6749 §3.3)", "xyz");
+          "invalid_scope", "scope must be space-separated scope tokens (RFC 6749 section 3.3)", "xyz");
     }
   }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class BearerTokenValidatorTest {
 
   static final String INVALID_TOKEN = "the access token is invalid, expired or revoked";
-  static final String BAD_HEADER = "the Authorization header must be 'Bearer <token>' (RFC 6750 §2.1)";
+  static final String BAD_HEADER = "the Authorization header must be 'Bearer <token>' (RFC 6750 section 2.1)";
 
   final OAuthFixture f = OAuthFixture.standard();
   final BearerTokenValidator bearer = f.bearer;

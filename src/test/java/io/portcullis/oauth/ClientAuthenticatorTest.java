@@ -94,7 +94,7 @@ class ClientAuthenticatorTest {
     assertOAuthError(() -> clients.authenticate(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET),
             params("client_id", CONFIDENTIAL, "client_secret", CONFIDENTIAL_SECRET)),
         "invalid_request", 400,
-        "the client authenticated twice (HTTP Basic and client_secret); use one method (RFC 6749 §2.3)");
+        "the client authenticated twice (HTTP Basic and client_secret); use one method (RFC 6749 section 2.3)");
   }
 
   @Test

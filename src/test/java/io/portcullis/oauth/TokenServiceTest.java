@@ -233,7 +233,7 @@ class TokenServiceTest {
       assertOAuthError(() -> f.token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET), params(
               "grant_type", "authorization_code", "code", code, "redirect_uri", CONFIDENTIAL_REDIRECT,
               "code_verifier", verifier)),
-          "invalid_grant", 400, "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)");
+          "invalid_grant", 400, "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 section 4.1)");
     }
     f.exchange(code);
   }
@@ -281,7 +281,7 @@ class TokenServiceTest {
     assertOAuthError(() -> f.token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET), params(
             "grant_type", "authorization_code", "code", code, "redirect_uri", CONFIDENTIAL_REDIRECT,
             "code_verifier", VERIFIER, "scope", "email  profile")),
-        "invalid_scope", 400, "scope must be space-separated scope tokens (RFC 6749 §3.3)");
+        "invalid_scope", 400, "scope must be space-separated scope tokens (RFC 6749 section 3.3)");
     f.exchange(code);
   }
 

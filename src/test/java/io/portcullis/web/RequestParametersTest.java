@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -150,6 +151,12 @@ class RequestParametersTest {
     assertInvalidRequest(() -> RequestParameters.query(get(pairs(65))), "the request has more than 64 parameters");
   }
 
+  @Test
+  void repeatsOfOneNameCountTowardsTheBound() {
+    assertInvalidRequest(() -> RequestParameters.query(get("a=1" + "&a=1".repeat(64))),
+        "the request has more than 64 parameters");
+  }
+
   // ---- form bodies ----
 
   @Test
@@ -173,6 +180,11 @@ class RequestParametersTest {
   void otherCharsetsAreRefused() {
     assertInvalidRequest(() -> RequestParameters.body(post(FORM + "; charset=UTF-16", "a=1"), true),
         "charset UTF-16 is not supported; send UTF-8");
+    // Bodies are always decoded as UTF-8, so a Latin-1 label would be misread rather than honoured.
+    assertInvalidRequest(() -> RequestParameters.body(post(FORM + "; charset=ISO-8859-1", "a=1"), true),
+        "charset ISO-8859-1 is not supported; send UTF-8");
+    assertEquals("1", assertDoesNotThrow(() -> RequestParameters.body(post(FORM + "; charset=us-ascii", "a=1"), true))
+        .get("a"));
   }
 
   @Test
