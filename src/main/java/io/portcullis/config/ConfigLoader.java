@@ -276,18 +276,62 @@ public final class ConfigLoader {
           top.number("accessTokenTtlSeconds", 3600, 1, MAX_ACCESS_TOKEN_TTL));
       Duration requestTtl = Duration.ofSeconds(
           top.number("authorizationRequestTtlSeconds", 600, 10, 3600));
-      Map<String, UserAccount> users = users(top);
+      String userSource = top.string("userSource", false);
+      String approverRole = top.string("approverRole", false);
+      Map<String, UserAccount> users = Map.of();
+      if (userSource == null || userSource.equals(PortcullisConfig.USERS_FROM_CONFIG)) {
+        userSource = PortcullisConfig.USERS_FROM_CONFIG;
+        users = users(top);
+        if (approverRole != null) {
+          problems.error("approverRole", "applies only with \"userSource\": \"container\"");
+        }
+      } else if (userSource.equals(PortcullisConfig.USERS_FROM_CONTAINER)) {
+        if (top.get("users") != null) {
+          problems.error("users", "must be absent with \"userSource\": \"container\"; the container's realm "
+              + "checks the credentials");
+        }
+        if (approverRole == null || approverRole.isBlank()) {
+          problems.error("approverRole", "is required with \"userSource\": \"container\": the role a "
+              + "container user needs to approve requests");
+        }
+      } else {
+        problems.error("userSource", "must be \"config\" or \"container\", not \"" + userSource + "\"");
+      }
+      Map<String, String> scopeDescriptions = scopeDescriptions(top);
       Map<String, ClientRegistration> clients = clients(top, enforcePkce, tokenTtl);
       List<RouteRule> routes = routes(top, clients);
       StoreSettings store = store(top);
       top.rejectUnknownKeys(new LinkedHashSet<>(List.of("issuer", "realm", "enforcePkce",
           "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds",
-          "authorizationRequestTtlSeconds", "users", "clients", "routes", "store")));
+          "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
+          "clients", "routes", "store")));
       if (!problems.errors.isEmpty()) {
         return null;
       }
       return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
-          tokenTtl, requestTtl, users, clients, routes, store, problems.warnings);
+          tokenTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
+          problems.warnings);
+    }
+
+    /** {@code "scopeDescriptions": {"email": "See your email address"}}: words for the approval page. */
+    Map<String, String> scopeDescriptions(Fields top) {
+      JsonObject object = top.object("scopeDescriptions");
+      Map<String, String> descriptions = new LinkedHashMap<>();
+      if (object == null) {
+        return descriptions;
+      }
+      for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
+        String path = "scopeDescriptions." + entry.getKey();
+        if (!Scopes.isScopeToken(entry.getKey())) {
+          problems.error(path, "\"" + entry.getKey() + "\" is not a scope token");
+        } else if (!(entry.getValue() instanceof JsonPrimitive p) || !p.isString() || p.getAsString().isBlank()
+            || p.getAsString().chars().anyMatch(Character::isISOControl)) {
+          problems.error(path, "must be a non-empty sentence without control characters");
+        } else {
+          descriptions.put(entry.getKey(), p.getAsString());
+        }
+      }
+      return descriptions;
     }
 
     Optional<URI> issuer(Fields top) {

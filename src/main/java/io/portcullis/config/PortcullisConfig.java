@@ -13,6 +13,9 @@ import java.util.Set;
  * @param source      where it was read from, for log lines
  * @param issuer      the authorization server's identifier; empty means derived per request
  * @param pkceMethods {@code S256}, plus {@code plain} only when the operator opted in
+ * @param userSource  who may approve: {@link #USERS_FROM_CONFIG} or {@link #USERS_FROM_CONTAINER}
+ * @param approverRole with container users, the role an approver must have; otherwise null
+ * @param scopeDescriptions plain words for scopes, shown on the approval page
  * @param routes      sorted longest pattern first, so the first match is the most specific
  * @param warnings    things that work but should not stay so (plain-text secrets, ...)
  */
@@ -25,15 +28,24 @@ public record PortcullisConfig(
     Duration authorizationCodeTtl,
     Duration accessTokenTtl,
     Duration authorizationRequestTtl,
+    String userSource,
+    String approverRole,
     Map<String, UserAccount> users,
+    Map<String, String> scopeDescriptions,
     Map<String, ClientRegistration> clients,
     List<RouteRule> routes,
     StoreSettings store,
     List<String> warnings) {
 
+  /** Approvers are the {@code users} of the config file (the default). */
+  public static final String USERS_FROM_CONFIG = "config";
+  /** Approvers are checked by the container's realm through {@code HttpServletRequest.login}. */
+  public static final String USERS_FROM_CONTAINER = "container";
+
   public PortcullisConfig {
     pkceMethods = Set.copyOf(pkceMethods);
     users = Map.copyOf(users);
+    scopeDescriptions = Map.copyOf(scopeDescriptions);
     clients = Map.copyOf(clients);
     routes = List.copyOf(routes);
     warnings = List.copyOf(warnings);
@@ -41,6 +53,15 @@ public record PortcullisConfig(
 
   public Optional<ClientRegistration> client(String clientId) {
     return Optional.ofNullable(clients.get(clientId));
+  }
+
+  public boolean usesContainerUsers() {
+    return USERS_FROM_CONTAINER.equals(userSource);
+  }
+
+  /** The plain-words description of a scope, if the config gives one. */
+  public Optional<String> describe(String scope) {
+    return Optional.ofNullable(scopeDescriptions.get(scope));
   }
 
   public Optional<UserAccount> user(String username) {

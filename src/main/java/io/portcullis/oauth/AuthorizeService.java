@@ -140,8 +140,13 @@ public final class AuthorizeService {
     }
   }
 
-  /** The approval page was submitted. */
+  /** The approval page was submitted; credentials are checked against the configured users. */
   public AuthorizeOutcome decide(Parameters form) {
+    return decide(form, users);
+  }
+
+  /** The approval page was submitted; credentials are checked by {@code users}. */
+  public AuthorizeOutcome decide(Parameters form, UserAuthenticator users) {
     String transactionId;
     String csrfToken;
     String decision;

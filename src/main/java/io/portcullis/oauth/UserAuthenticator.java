@@ -1,41 +1,14 @@
 package io.portcullis.oauth;
 
-import io.portcullis.config.PortcullisConfig;
-import io.portcullis.config.StoredSecret;
-import io.portcullis.config.UserAccount;
 import java.util.Optional;
 
-/** Checks a gateway user's credentials against the users of the config file. */
-public final class UserAuthenticator {
+/**
+ * Checks the credentials a gateway user types on the approval page: against the config file's
+ * users ({@link ConfigUsers}) or the servlet container's own realm (in the web layer).
+ */
+@FunctionalInterface
+public interface UserAuthenticator {
 
-  private final PortcullisConfig config;
-  /**
-   * Checked when the user is unknown, so "no such user" takes as long as "wrong password" and
-   * the response time does not reveal which usernames exist.
-   */
-  private final StoredSecret decoy;
-
-  public UserAuthenticator(PortcullisConfig config) {
-    this.config = config;
-    this.decoy = config.users().values().stream()
-        .map(UserAccount::password)
-        .filter(p -> p instanceof StoredSecret.Pbkdf2)
-        .findFirst()
-        .map(p -> (StoredSecret) new StoredSecret.Pbkdf2(((StoredSecret.Pbkdf2) p).iterations(),
-            new byte[16], new byte[32]))
-        .orElse(new StoredSecret.Noop("\u0000decoy"));
-  }
-
-  /** The username when the credentials are right. */
-  public Optional<String> authenticate(String username, String password) {
-    if (username == null || password == null) {
-      return Optional.empty();
-    }
-    Optional<UserAccount> user = config.user(username);
-    if (user.isEmpty()) {
-      decoy.matches(password);
-      return Optional.empty();
-    }
-    return user.get().password().matches(password) ? Optional.of(username) : Optional.empty();
-  }
+  /** The user's name when the credentials are right and the user may approve; empty otherwise. */
+  Optional<String> authenticate(String username, String password);
 }

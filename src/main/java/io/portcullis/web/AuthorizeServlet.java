@@ -21,10 +21,13 @@ final class AuthorizeServlet extends HttpServlet {
 
   private final transient AuthorizeService service;
   private final transient Responses responses;
+  /** With container users, the role an approver needs; {@code null} for the config's users. */
+  private final String approverRole;
 
-  AuthorizeServlet(AuthorizeService service, Responses responses) {
+  AuthorizeServlet(AuthorizeService service, Responses responses, String approverRole) {
     this.service = service;
     this.responses = responses;
+    this.approverRole = approverRole;
   }
 
   @Override
@@ -54,7 +57,8 @@ final class AuthorizeServlet extends HttpServlet {
     try {
       Parameters parameters = post ? RequestParameters.body(request, false) : RequestParameters.query(request);
       outcome = AuthorizeService.isApprovalForm(parameters) && post
-          ? service.decide(parameters)
+          ? (approverRole == null ? service.decide(parameters)
+              : service.decide(parameters, new ContainerUsers(request, approverRole)))
           : service.start(parameters);
     } catch (OAuthException e) {
       // The request could not even be read, so neither client nor redirect URI is trusted.

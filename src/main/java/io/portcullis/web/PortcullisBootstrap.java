@@ -8,7 +8,7 @@ import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.ClientAuthenticator;
 import io.portcullis.oauth.RandomValues;
 import io.portcullis.oauth.TokenService;
-import io.portcullis.oauth.UserAuthenticator;
+import io.portcullis.oauth.ConfigUsers;
 import io.portcullis.store.CaffeineTokenStore;
 import io.portcullis.store.TokenStore;
 import jakarta.servlet.DispatcherType;
@@ -44,13 +44,14 @@ public final class PortcullisBootstrap implements ServletContextListener {
     Clock clock = Clock.systemUTC();
     store = new CaffeineTokenStore(config.store(), clock);
     RandomValues random = new RandomValues();
-    Responses responses = new Responses(config.realm());
+    Responses responses = new Responses(config.realm(), config.scopeDescriptions());
 
-    AuthorizeService authorize = new AuthorizeService(config, store, new UserAuthenticator(config), random, clock);
+    AuthorizeService authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock);
     TokenService token = new TokenService(config, store, new ClientAuthenticator(config), random, clock);
     BearerTokenValidator bearer = new BearerTokenValidator(config, store);
 
-    addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses), AuthorizeServlet.PATH);
+    addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses,
+        config.usesContainerUsers() ? config.approverRole() : null), AuthorizeServlet.PATH);
     addServlet(context, "portcullis-token", new TokenServlet(token, responses), TokenServlet.PATH);
     if (isStandaloneWar(context)) {
       addServlet(context, "portcullis-routes", new RouteEchoServlet(), "/");
@@ -63,8 +64,10 @@ public final class PortcullisBootstrap implements ServletContextListener {
       LOG.log(Level.WARNING, "Portcullis config " + config.source() + ": " + warning);
     }
     LOG.log(Level.INFO, String.format(
-        "Portcullis started at context '%s' with config %s: %d client(s), %d user(s), %d route(s), store %s",
-        context.getContextPath(), config.source(), config.clients().size(), config.users().size(),
+        "Portcullis started at context '%s' with config %s: %d client(s), %s, %d route(s), store %s",
+        context.getContextPath(), config.source(), config.clients().size(),
+        config.usesContainerUsers() ? "container users with role " + config.approverRole()
+            : config.users().size() + " user(s)",
         config.routes().size(), config.store().type()));
   }
 

@@ -27,9 +27,16 @@ final class Responses {
   private static final SecureRandom NONCES = new SecureRandom();
 
   private final String realm;
+  /** Plain words for scopes ({@code scopeDescriptions} in the config), shown on the approval page. */
+  private final Map<String, String> scopeDescriptions;
 
   Responses(String realm) {
+    this(realm, Map.of());
+  }
+
+  Responses(String realm, Map<String, String> scopeDescriptions) {
     this.realm = realm;
+    this.scopeDescriptions = Map.copyOf(scopeDescriptions);
   }
 
   // ---- token endpoint (RFC 6749 §5.1, §5.2) ----
@@ -114,14 +121,21 @@ final class Responses {
     html(response, approval.status(), APPROVAL.render(values), nonce, approval.redirectUri());
   }
 
-  private static HtmlTemplate.Html scopeIntro(List<String> scopes) {
+  private HtmlTemplate.Html scopeIntro(List<String> scopes) {
     if (scopes.isEmpty()) {
       return new HtmlTemplate.Html("<p>It asks for no particular permissions.</p>");
     }
     List<HtmlTemplate.Html> parts = new ArrayList<>();
     parts.add(new HtmlTemplate.Html("<p>It asks for these permissions:</p><ul class=\"scopes\">"));
     for (String scope : scopes) {
-      parts.add(new HtmlTemplate.Html("<li><code>"));
+      String words = scopeDescriptions.get(scope);
+      parts.add(new HtmlTemplate.Html("<li>"));
+      if (words != null) {
+        parts.add(new HtmlTemplate.Html("<span class=\"words\">"));
+        parts.add(HtmlTemplate.escape(words));
+        parts.add(new HtmlTemplate.Html("</span> "));
+      }
+      parts.add(new HtmlTemplate.Html("<code>"));
       parts.add(HtmlTemplate.escape(scope));
       parts.add(new HtmlTemplate.Html("</code></li>"));
     }

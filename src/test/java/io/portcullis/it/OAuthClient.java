@@ -31,14 +31,24 @@ public final class OAuthClient {
       "<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\">");
   private static final Pattern ACTION = Pattern.compile("<form method=\"post\" action=\"([^\"]*)\"");
 
-  private final PortcullisServer server;
+  /** {@code http://host:port/context}, without a trailing slash. */
+  private final String baseUrl;
   private final HttpClient http = HttpClient.newBuilder()
       .followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(10))
       .build();
 
   public OAuthClient(PortcullisServer server) {
-    this.server = server;
+    this(server.baseUrl());
+  }
+
+  /** A client of any running deployment, e.g. in a real Tomcat: {@code http://127.0.0.1:port/context}. */
+  public OAuthClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public String url(String pathAndQuery) {
+    return baseUrl + pathAndQuery;
   }
 
   public HttpClient http() {
@@ -46,7 +56,7 @@ public final class OAuthClient {
   }
 
   public HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url(pathAndQuery))).GET();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(pathAndQuery))).GET();
     if (headers.length > 0) {
       request.headers(headers);
     }
@@ -55,7 +65,7 @@ public final class OAuthClient {
 
   public HttpResponse<String> post(String path, String contentType, String body, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url(path)))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
@@ -98,7 +108,7 @@ public final class OAuthClient {
     }
     form.put("decision", decision);
     String action = page.action();
-    String path = action.substring(server.baseUrl().replaceFirst("^http://[^/]+", "").length());
+    String path = action.substring(baseUrl.replaceFirst("^http://[^/]+", "").length());
     return postForm(path, form);
   }
 

@@ -103,7 +103,7 @@ final class OAuthFixture {
       throw new IllegalStateException(e.getMessage(), e);
     }
     store = new CaffeineTokenStore(config.store(), clock);
-    authorize = new AuthorizeService(config, store, new UserAuthenticator(config), random, clock);
+    authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock);
     clients = new ClientAuthenticator(config);
     token = new TokenService(config, store, clients, random, clock);
     bearer = new BearerTokenValidator(config, store);
