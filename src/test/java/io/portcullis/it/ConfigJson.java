@@ -69,6 +69,11 @@ final class ConfigJson {
         .route("/reports", "profile");
   }
 
+  ConfigJson set(String key, JsonElement value) {
+    root.add(key, value);
+    return this;
+  }
+
   ConfigJson set(String key, boolean value) {
     root.addProperty(key, value);
     return this;
