@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
 
   static final String TOP_KEYS = "issuer, realm, enforcePkce, pkceMethods, authorizationCodeTtlSeconds, "
-      + "accessTokenTtlSeconds, authorizationRequestTtlSeconds, users, clients, routes, store";
+      + "accessTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, users, scopeDescriptions, "
+      + "clients, routes, store";
   static final String CLIENT_KEYS =
       "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds";
   static final String SEED_CLIENT = "374b1fae-4405-411b-85a0-6e1ab90923ba";
@@ -382,6 +383,42 @@ class ConfigLoaderTest {
     PortcullisConfig config = load("{\"clients\": [], \"routes\": [{\"path\": \"/a/*\", "
         + "\"scopes\": [\"zeta\", \"alpha\", \"mid\", \"beta\"]}]}");
     assertEquals(List.of("zeta", "alpha", "mid", "beta"), List.copyOf(config.routes().get(0).scopes()));
+  }
+
+  @Test
+  void containerUsersNeedAnApproverRoleAndNoConfigUsers() throws Exception {
+    PortcullisConfig config = load("{\"clients\": [], \"userSource\": \"container\", "
+        + "\"approverRole\": \"portcullis-approver\"}");
+    assertTrue(config.usesContainerUsers());
+    assertEquals("portcullis-approver", config.approverRole());
+    assertEquals(Map.of(), config.users());
+
+    assertEquals(List.of("approverRole: is required with \"userSource\": \"container\": the role a container "
+        + "user needs to approve requests"), problems("{\"clients\": [], \"userSource\": \"container\"}"));
+    assertEquals(List.of("users: must be absent with \"userSource\": \"container\"; the container's realm checks "
+        + "the credentials"), problems("{\"clients\": [], \"userSource\": \"container\", \"approverRole\": \"r\", "
+        + "\"users\": []}"));
+    assertEquals(List.of("approverRole: applies only with \"userSource\": \"container\""),
+        problems("{\"clients\": [], \"approverRole\": \"r\"}"));
+    assertEquals(List.of("userSource: must be \"config\" or \"container\", not \"ldap\""),
+        problems("{\"clients\": [], \"userSource\": \"ldap\"}"));
+  }
+
+  @Test
+  void configUsersAreTheDefault() throws Exception {
+    PortcullisConfig config = load("{\"clients\": [], \"users\": [{\"username\": \"a\", \"password\": \"{noop}b\"}]}");
+    assertFalse(config.usesContainerUsers());
+    assertEquals(PortcullisConfig.USERS_FROM_CONFIG, config.userSource());
+  }
+
+  @Test
+  void scopeDescriptionsAreReadAndChecked() throws Exception {
+    PortcullisConfig config = load("{\"clients\": [], \"scopeDescriptions\": {\"email\": \"See your email address\"}}");
+    assertEquals(java.util.Optional.of("See your email address"), config.describe("email"));
+    assertEquals(java.util.Optional.empty(), config.describe("profile"));
+    assertEquals(List.of("scopeDescriptions.a b: \"a b\" is not a scope token",
+            "scopeDescriptions.email: must be a non-empty sentence without control characters"),
+        problems("{\"clients\": [], \"scopeDescriptions\": {\"a b\": \"x\", \"email\": \"\"}}"));
   }
 
   // ---- users and clients ----

@@ -164,6 +164,19 @@ class ResponsesTest {
   }
 
   @Test
+  void approvalPageStatesScopesInPlainWordsWhereTheConfigGivesThem() throws IOException {
+    Responses described = new Responses("portcullis", Map.of("email", "See your <email> address"));
+    ClientRegistration client = new ClientRegistration("app", StoredSecret.parse("{noop}x"), "App",
+        List.of("https://app.example/cb"), Set.of("email", "orders"), true, Duration.ofHours(1));
+    described.authorize(response, new AuthorizeOutcome.ShowApproval(client, List.of("email", "orders"),
+        "t".repeat(64), "c".repeat(64), "https://app.example/cb", 200, null), "/authorize");
+    String page = recorded.text();
+    assertTrue(page.contains("<li><span class=\"words\">See your &lt;email&gt; address</span> <code>email</code></li>"),
+        page);
+    assertTrue(page.contains("<li><code>orders</code></li>"), "a scope without words is shown by name");
+  }
+
+  @Test
   void approvalPageWithoutScopesOrMessage() throws IOException {
     ClientRegistration client = new ClientRegistration("app", StoredSecret.parse("{noop}x"), "App",
         List.of("https://app.example/cb"), Set.of(), true, Duration.ofHours(1));
