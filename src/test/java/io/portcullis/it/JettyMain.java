@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.SecurityHandler;
+import org.eclipse.jetty.security.authentication.BasicAuthenticator;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -64,7 +65,11 @@ public final class JettyMain {
       }
       webAppClass.getMethod("setThrowUnavailableOnStartupException", boolean.class).invoke(webapp, true);
       if (users != null) {
-        ((SecurityHandler) webAppClass.getMethod("getSecurityHandler").invoke(webapp)).setLoginService(users);
+        // As a jetty-base context file would: a login service and an authenticator to bind it to,
+        // which HttpServletRequest.login needs ("userSource": "container").
+        SecurityHandler security = (SecurityHandler) webAppClass.getMethod("getSecurityHandler").invoke(webapp);
+        security.setLoginService(users);
+        security.setAuthenticator(new BasicAuthenticator());
       }
       contexts.addHandler((Handler) webapp);
       webapps.add(webapp);
