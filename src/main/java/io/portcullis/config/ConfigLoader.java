@@ -457,6 +457,10 @@ public final class ConfigLoader {
         }
         String encodedSecret = client.string("clientSecret", false);
         StoredSecret secret = secret(client.at("clientSecret"), encodedSecret);
+        if (secret instanceof StoredSecret.Pbkdf2) {
+          problems.warn(client.at("clientSecret"), "{pbkdf2-sha256} makes every token request cost a slow "
+              + "hash; use a long random secret hashed with {sha256}");
+        }
         String name = client.string("name", false);
         if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
           problems.error(client.at("name"), "must be non-empty and without control characters");
@@ -549,6 +553,10 @@ public final class ConfigLoader {
         }
         if (isPublic && !scopeList.isEmpty()) {
           problems.error(path, "a public route cannot also require scopes");
+        }
+        if (pattern != null && !pattern.endsWith("/*") && !scopeList.isEmpty()) {
+          problems.warn(route.at("path"), "the exact route " + pattern + " does not cover " + pattern
+              + "/...; use " + pattern + "/* to require these scopes below it too");
         }
         route.rejectUnknownKeys(new LinkedHashSet<>(List.of("path", "public", "scopes")));
         if (problems.errors.size() == errorsBefore && pattern != null) {

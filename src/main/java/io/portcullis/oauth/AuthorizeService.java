@@ -31,6 +31,11 @@ public final class AuthorizeService {
   public static final String PASSWORD = "password";
   public static final String DECISION = "decision";
 
+  /** Wrong passwords one approval page allows before the request is refused as a whole. */
+  public static final int MAX_FAILED_APPROVALS = 5;
+  /** The longest {@code state} kept for the client: it is stored with every pending request. */
+  public static final int MAX_STATE_LENGTH = 1024;
+
   private final PortcullisConfig config;
   private final TokenStore store;
   private final UserAuthenticator users;
@@ -89,6 +94,10 @@ public final class AuthorizeService {
         state = null;
         throw OAuthException.invalidRequest("state must be printable ASCII (RFC 6749 Appendix A.5)");
       }
+      if (state != null && state.length() > MAX_STATE_LENGTH) {
+        state = null;
+        throw OAuthException.invalidRequest("state is longer than " + MAX_STATE_LENGTH + " characters");
+      }
       String repeated = request.firstRepeated();
       if (repeated != null) {
         throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
@@ -132,7 +141,7 @@ public final class AuthorizeService {
       String csrfToken = random.token();
       store.savePendingAuthorization(transactionId, new PendingAuthorization(client.clientId(), redirectUri,
           redirectUriSent, scope, state, challenge, challenge == null ? null : method,
-          SecretKey.sha256(csrfToken), clock.instant().plus(config.authorizationRequestTtl())));
+          SecretKey.sha256(csrfToken), clock.instant().plus(config.authorizationRequestTtl()), 0));
       return new AuthorizeOutcome.ShowApproval(client, scopeList(scope), transactionId, csrfToken,
           redirectUri, 200, null);
     } catch (OAuthException e) {
@@ -194,6 +203,14 @@ public final class AuthorizeService {
     }
     Optional<String> user = users.authenticate(username, password);
     if (user.isEmpty()) {
+      // Guessing is bounded per request: after a few failures the client hears access_denied.
+      if (store.recordFailedApproval(transactionId) >= MAX_FAILED_APPROVALS) {
+        if (store.takePendingAuthorization(transactionId).isEmpty()) {
+          return expired();
+        }
+        return errorRedirect(pending.redirectUri(), OAuthException.accessDenied(
+            "too many wrong passwords for this authorization request; start again"), pending.state());
+      }
       return retry(transactionId, csrfToken, pending, client, 401, "The username or password is incorrect.");
     }
     // Taken atomically: a form submitted twice yields one code.

@@ -106,7 +106,7 @@ public final class ClientAuthenticator {
 
   /** A client id in a message: quoted, and cut short so a huge one cannot flood a response. */
   static String quoted(String value) {
-    String shown = value.length() > 80 ? value.substring(0, 80) + "…" : value;
+    String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
     return "'" + shown + "'";
   }
 }

@@ -12,7 +12,7 @@ public final class OAuthException extends RuntimeException {
   private final String requiredScope;
 
   private OAuthException(String error, int status, String description, String requiredScope) {
-    super(description, null, false, false);
+    super(rfc6749Charset(description), null, false, false);
     this.error = error;
     this.status = status;
     this.requiredScope = requiredScope;
@@ -79,6 +79,20 @@ public final class OAuthException extends RuntimeException {
   }
 
   /** The RFC error code; {@code null} only for {@link #missingToken()}. */
+  /**
+   * RFC 6749 §5.2: error_description is printable ASCII without '"' and '\'. Enforced here, once,
+   * so it holds in JSON, in redirects and in RFC 6750 quoted-strings alike, whatever a
+   * description quotes from a request.
+   */
+  private static String rfc6749Charset(String description) {
+    StringBuilder out = new StringBuilder(description.length());
+    for (int i = 0; i < description.length(); i++) {
+      char c = description.charAt(i);
+      out.append(c == '"' || c == '\\' ? '\'' : (c < 0x20 || c > 0x7e) ? '?' : c);
+    }
+    return out.toString();
+  }
+
   public String error() {
     return error;
   }

@@ -82,10 +82,17 @@ public final class TokenService {
     Instant now = clock.instant();
     CodeRedemption redemption = store.redeemAuthorizationCode(code, now.plus(longestTokenTtl));
     if (redemption instanceof CodeRedemption.AlreadyUsed used) {
-      // RFC 6749 §4.1.2: a code used twice may be stolen; revoke what the first use issued.
-      store.revokeGrant(used.grantId(), now.plus(longestTokenTtl));
-      LOG.log(Level.WARNING, "authorization code reused by client {0}; tokens issued from it are revoked",
-          client.clientId());
+      // RFC 6749 §4.1.2: a code used twice may be stolen; revoke what the first use issued. Only
+      // its own client's replay counts: otherwise any client could kill others' tokens with a
+      // spent code found in a browser history.
+      if (used.clientId().equals(client.clientId())) {
+        store.revokeGrant(used.grantId(), now.plus(longestTokenTtl));
+        LOG.log(Level.WARNING, "authorization code reused by client {0}; tokens issued from it are revoked",
+            client.clientId());
+      } else {
+        LOG.log(Level.WARNING, "client {0} presented a spent authorization code of another client",
+            client.clientId());
+      }
       throw OAuthException.invalidGrant("the authorization code is invalid, expired or already used");
     }
     if (!(redemption instanceof CodeRedemption.Redeemed redeemed)) {

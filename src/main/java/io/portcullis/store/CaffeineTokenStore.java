@@ -22,8 +22,13 @@ public final class CaffeineTokenStore implements TokenStore {
 
   private final Clock clock;
   private final Cache<SecretKey, PendingAuthorization> pending;
-  /** Values are {@link AuthorizationCode} until redeemed, then {@link UsedCode}. */
+  /** Values are {@link AuthorizationCode} until redeemed, then briefly {@link UsedCode}. */
   private final Cache<SecretKey, Expiring> codes;
+  /**
+   * Spent codes, remembered as long as a token issued from them may live. Their own cache: they
+   * outnumber fresh codes by far and must not push them out.
+   */
+  private final Cache<SecretKey, UsedCode> usedCodes;
   private final Cache<SecretKey, AccessToken> tokens;
   private final Cache<Long, RevokedGrant> revokedGrants;
 
@@ -41,6 +46,7 @@ public final class CaffeineTokenStore implements TokenStore {
     this.pending = cache(settings.maxPendingAuthorizations(), ticker);
     this.codes = cache(settings.maxAuthorizationCodes(), ticker);
     this.tokens = cache(settings.maxAccessTokens(), ticker);
+    this.usedCodes = cache(settings.maxAccessTokens(), ticker);
     // Revocations must outlive eviction pressure: bounded only as a last resort.
     this.revokedGrants = cache(Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
   }
@@ -91,6 +97,13 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
+  public int recordFailedApproval(String transactionId) {
+    PendingAuthorization updated = pending.asMap().computeIfPresent(SecretKey.of(transactionId),
+        (key, current) -> current.isExpired(clock) ? null : current.withFailedApproval());
+    return updated == null ? 0 : updated.failedApprovals();
+  }
+
+  @Override
   public Optional<PendingAuthorization> takePendingAuthorization(String transactionId) {
     // ConcurrentMap.remove is atomic: of two concurrent approvals only one gets the request.
     return live(pending.asMap().remove(SecretKey.of(transactionId)));
@@ -103,22 +116,36 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public CodeRedemption redeemAuthorizationCode(String code, Instant rememberUsedUntil) {
+    SecretKey key = SecretKey.of(code);
     ConcurrentMap<SecretKey, Expiring> map = codes.asMap();
     CodeRedemption[] outcome = {new CodeRedemption.Unknown()};
+    UsedCode[] marker = {null};
     // One atomic compute swaps the code for its used marker, so exactly one caller redeems it
     // and every later caller learns that it was used (not merely that it is unknown).
-    map.computeIfPresent(SecretKey.of(code), (key, current) -> {
+    map.computeIfPresent(key, (k, current) -> {
       if (current.isExpired(clock)) {
         return null;
       }
       if (current instanceof AuthorizationCode fresh) {
         outcome[0] = new CodeRedemption.Redeemed(fresh);
-        return new UsedCode(fresh.grantId(), fresh.clientId(), rememberUsedUntil.getEpochSecond());
+        marker[0] = new UsedCode(fresh.grantId(), fresh.clientId(), rememberUsedUntil.getEpochSecond());
+        return marker[0];
       }
       UsedCode used = (UsedCode) current;
       outcome[0] = new CodeRedemption.AlreadyUsed(used.grantId(), used.clientId());
       return used;
     });
+    if (marker[0] != null) {
+      // Move the marker to the spent codes, copying before removing so that it is always in one
+      // of the two caches for a concurrent replay to find.
+      usedCodes.put(key, marker[0]);
+      map.remove(key, marker[0]);
+    } else if (outcome[0] instanceof CodeRedemption.Unknown) {
+      Optional<UsedCode> used = live(usedCodes.getIfPresent(key));
+      if (used.isPresent()) {
+        return new CodeRedemption.AlreadyUsed(used.get().grantId(), used.get().clientId());
+      }
+    }
     return outcome[0];
   }
 
@@ -152,6 +179,7 @@ public final class CaffeineTokenStore implements TokenStore {
   public void cleanUp() {
     pending.cleanUp();
     codes.cleanUp();
+    usedCodes.cleanUp();
     tokens.cleanUp();
     revokedGrants.cleanUp();
   }
@@ -160,6 +188,7 @@ public final class CaffeineTokenStore implements TokenStore {
   public void close() {
     pending.invalidateAll();
     codes.invalidateAll();
+    usedCodes.invalidateAll();
     tokens.invalidateAll();
     revokedGrants.invalidateAll();
   }

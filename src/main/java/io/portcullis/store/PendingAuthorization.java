@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param codeChallenge       {@code null} when the client sent none (and PKCE is not required)
  * @param codeChallengeMethod {@code S256} or {@code plain}; {@code null} with no challenge
  * @param csrfTokenHash       SHA-256 of the CSRF token in the approval form
+ * @param failedApprovals     wrong passwords typed so far
  */
 public record PendingAuthorization(
     String clientId,
@@ -24,7 +25,8 @@ public record PendingAuthorization(
     String codeChallenge,
     String codeChallengeMethod,
     byte[] csrfTokenHash,
-    Instant expiresAt) implements Expiring {
+    Instant expiresAt,
+    int failedApprovals) implements Expiring {
 
   public PendingAuthorization {
     Objects.requireNonNull(clientId, "clientId");
@@ -32,6 +34,12 @@ public record PendingAuthorization(
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(csrfTokenHash, "csrfTokenHash");
     Objects.requireNonNull(expiresAt, "expiresAt");
+  }
+
+  /** The same request with one more wrong password counted. */
+  public PendingAuthorization withFailedApproval() {
+    return new PendingAuthorization(clientId, redirectUri, redirectUriSent, scope, state, codeChallenge,
+        codeChallengeMethod, csrfTokenHash, expiresAt, failedApprovals + 1);
   }
 
   @Override

@@ -17,6 +17,13 @@ public interface TokenStore extends AutoCloseable {
   /** The pending request, unless unknown or expired; it stays in place. */
   Optional<PendingAuthorization> findPendingAuthorization(String transactionId);
 
+  /**
+   * Counts one wrong password against the pending request, atomically.
+   *
+   * @return the number of failures so far, or 0 when the request is unknown or expired
+   */
+  int recordFailedApproval(String transactionId);
+
   /** Removes the pending request atomically: of concurrent callers, at most one gets it. */
   Optional<PendingAuthorization> takePendingAuthorization(String transactionId);
 

@@ -67,7 +67,7 @@ final class Responses {
       StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(realm).append('"');
       if (e.error() != null) {
         challenge.append(", error=\"").append(e.error()).append('"')
-            .append(", error_description=\"").append(quotable(e.description())).append('"');
+            .append(", error_description=\"").append(e.description()).append('"');
       }
       if (e.requiredScope() != null) {
         challenge.append(", scope=\"").append(e.requiredScope()).append('"');
@@ -180,18 +180,8 @@ final class Responses {
   private static JsonObject errorBody(OAuthException e) {
     JsonObject body = new JsonObject();
     body.addProperty("error", e.error());
-    body.addProperty("error_description", quotable(e.description()));
+    body.addProperty("error_description", e.description());
     return body;
-  }
-
-  /** RFC 6749 §5.2: error_description excludes '"' and '\'; RFC 6750 puts it in a quoted-string. */
-  private static String quotable(String description) {
-    StringBuilder out = new StringBuilder(description.length());
-    for (int i = 0; i < description.length(); i++) {
-      char c = description.charAt(i);
-      out.append(c == '"' || c == '\\' ? '\'' : (c < 0x20 || c > 0x7e) ? '?' : c);
-    }
-    return out.toString();
   }
 
   static void json(HttpServletResponse response, int status, JsonObject body) throws IOException {

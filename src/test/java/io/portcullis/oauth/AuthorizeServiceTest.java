@@ -387,6 +387,36 @@ class AuthorizeServiceTest {
   }
 
   @Test
+  void fifthWrongPasswordEndsTheRequestWithAccessDenied() {
+    AuthorizeOutcome.ShowApproval page = f.approvalPage(params(validRequest()));
+    for (int i = 1; i < AuthorizeService.MAX_FAILED_APPROVALS; i++) {
+      assertEquals(401, assertInstanceOf(AuthorizeOutcome.ShowApproval.class,
+          f.decide(page, "approve", "alice", "guess-" + i)).status());
+    }
+    assertErrorRedirect(f.decide(page, "approve", "alice", "guess-5"), CONFIDENTIAL_REDIRECT, "access_denied",
+        "too many wrong passwords for this authorization request; start again", "xyz");
+    assertTrue(f.store.findPendingAuthorization(page.transactionId()).isEmpty(), "the request is gone");
+    assertExpired(f.decide(page, "approve", "alice", "wonderland"));
+  }
+
+  @Test
+  void stateLongerThanTheLimitIsRefusedWithoutBeingEchoed() {
+    assertInstanceOf(AuthorizeOutcome.ShowApproval.class,
+        f.authorize.start(validRequestWith("state", "s".repeat(AuthorizeService.MAX_STATE_LENGTH))));
+    assertErrorRedirect(f.authorize.start(validRequestWith("state", "s".repeat(AuthorizeService.MAX_STATE_LENGTH + 1))),
+        CONFIDENTIAL_REDIRECT, "invalid_request", "state is longer than 1024 characters", null);
+  }
+
+  @Test
+  void errorDescriptionsKeepToTheRfc6749Charset() {
+    Parameters request = params("response_type", "code", "client_id", CONFIDENTIAL, "redirect_uri",
+        CONFIDENTIAL_REDIRECT, "code_challenge", CHALLENGE, "code_challenge_method", "S256",
+        "sc\u00f6pe", "1", "sc\u00f6pe", "2");
+    assertErrorRedirect(f.authorize.start(request), CONFIDENTIAL_REDIRECT, "invalid_request",
+        "the parameter sc?pe was given more than once", null);
+  }
+
+  @Test
   void missingCredentialsShowThePageAgain() {
     AuthorizeOutcome.ShowApproval page = f.approvalPage(params(validRequest()));
     AuthorizeOutcome.ShowApproval again = assertInstanceOf(AuthorizeOutcome.ShowApproval.class,

@@ -129,7 +129,7 @@ class ClientAuthenticatorTest {
   void hugeUnknownClientIdIsCutShortInTheMessage() {
     String id = "x".repeat(5000);
     assertOAuthError(() -> clients.authenticate(null, params("client_id", id)),
-        "invalid_client", 401, "unknown client_id '" + "x".repeat(80) + "…'");
+        "invalid_client", 401, "unknown client_id '" + "x".repeat(80) + "...'");
   }
 
   @Test

@@ -149,6 +149,17 @@ class TokenServiceTest {
   }
 
   @Test
+  void anotherClientReplayingASpentCodeRevokesNothing() {
+    String code = f.code();
+    TokenResponse first = f.exchange(code);
+    assertOAuthError(() -> f.token.exchange(basic(LEGACY, LEGACY_SECRET), params("grant_type", "authorization_code",
+            "code", code, "redirect_uri", CONFIDENTIAL_REDIRECT, "code_verifier", VERIFIER)),
+        "invalid_grant", 400, INVALID_CODE);
+    assertTrue(f.store.findAccessToken(first.accessToken()).isPresent(),
+        "a client cannot kill another client's tokens with a spent code");
+  }
+
+  @Test
   void revocationOutlivesTheLongestTokenTtl() {
     String code = f.code();
     TokenResponse first = f.exchange(code);

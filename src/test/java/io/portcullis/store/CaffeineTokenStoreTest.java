@@ -265,6 +265,37 @@ class CaffeineTokenStoreTest {
   }
 
   @Test
+  void spentCodesDoNotPushOutFreshOnes() {
+    store = new CaffeineTokenStore(new StoreSettings(StoreSettings.MEMORY, 10, 10, 1000), clock);
+    for (int i = 0; i < 200; i++) {
+      store.saveAuthorizationCode("spent-" + i, code(i, 600));
+      assertInstanceOf(CodeRedemption.Redeemed.class, store.redeemAuthorizationCode("spent-" + i, T0.plusSeconds(3600)));
+    }
+    for (int i = 0; i < 5; i++) {
+      store.saveAuthorizationCode("fresh-" + i, code(1000 + i, 600));
+    }
+    store.cleanUp();
+    for (int i = 0; i < 5; i++) {
+      assertInstanceOf(CodeRedemption.Redeemed.class, store.redeemAuthorizationCode("fresh-" + i, T0.plusSeconds(3600)),
+          "fresh-" + i);
+    }
+    // ... and the spent ones are still remembered as spent.
+    CodeRedemption replay = store.redeemAuthorizationCode("spent-0", T0.plusSeconds(3600));
+    assertEquals(0, assertInstanceOf(CodeRedemption.AlreadyUsed.class, replay).grantId());
+  }
+
+  @Test
+  void failedApprovalsAreCountedOnThePendingRequest() {
+    store.savePendingAuthorization("tx", pending(60));
+    assertEquals(1, store.recordFailedApproval("tx"));
+    assertEquals(2, store.recordFailedApproval("tx"));
+    assertEquals(2, store.findPendingAuthorization("tx").orElseThrow().failedApprovals());
+    assertEquals(0, store.recordFailedApproval("unknown"));
+    clock.advanceSeconds(60);
+    assertEquals(0, store.recordFailedApproval("tx"), "an expired request counts nothing");
+  }
+
+  @Test
   void closeForgetsEverything() {
     store.saveAccessToken("tok", token(1, 60));
     store.savePendingAuthorization("tx", pending(60));
@@ -283,7 +314,7 @@ class CaffeineTokenStoreTest {
 
   static PendingAuthorization pending(long ttlSeconds) {
     return new PendingAuthorization("app", "https://app.example/cb", true, "email", "xyz", null, null,
-        SecretKey.sha256("csrf"), T0.plusSeconds(ttlSeconds));
+        SecretKey.sha256("csrf"), T0.plusSeconds(ttlSeconds), 0);
   }
 
   static AuthorizationCode code(long grantId, long ttlSeconds) {
