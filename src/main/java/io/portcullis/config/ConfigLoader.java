@@ -39,6 +39,7 @@ public final class ConfigLoader {
 
   private static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
   private static final int MAX_CODE_TTL = 3600;
+  private static final int MAX_REFRESH_TOKEN_TTL = 365 * 24 * 3600;
 
   private ConfigLoader() {}
 
@@ -276,6 +277,8 @@ public final class ConfigLoader {
           top.number("accessTokenTtlSeconds", 3600, 1, MAX_ACCESS_TOKEN_TTL));
       Duration requestTtl = Duration.ofSeconds(
           top.number("authorizationRequestTtlSeconds", 600, 10, 3600));
+      Duration refreshTtl = Duration.ofSeconds(
+          top.number("refreshTokenTtlSeconds", 86_400, 60, MAX_REFRESH_TOKEN_TTL));
       String userSource = top.string("userSource", false);
       String approverRole = top.string("approverRole", false);
       Map<String, UserAccount> users = Map.of();
@@ -298,18 +301,18 @@ public final class ConfigLoader {
         problems.error("userSource", "must be \"config\" or \"container\", not \"" + userSource + "\"");
       }
       Map<String, String> scopeDescriptions = scopeDescriptions(top);
-      Map<String, ClientRegistration> clients = clients(top, enforcePkce, tokenTtl);
+      Map<String, ClientRegistration> clients = clients(top, enforcePkce, tokenTtl, refreshTtl);
       List<RouteRule> routes = routes(top, clients);
       StoreSettings store = store(top);
       top.rejectUnknownKeys(new LinkedHashSet<>(List.of("issuer", "realm", "enforcePkce",
-          "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds",
+          "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
           "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
           "clients", "routes", "store")));
       if (!problems.errors.isEmpty()) {
         return null;
       }
       return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
-          tokenTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
+          tokenTtl, refreshTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
           problems.warnings);
     }
 
@@ -432,7 +435,7 @@ public final class ConfigLoader {
       }
     }
 
-    Map<String, ClientRegistration> clients(Fields top, boolean enforcePkce, Duration tokenTtl) {
+    Map<String, ClientRegistration> clients(Fields top, boolean enforcePkce, Duration tokenTtl, Duration refreshTtl) {
       JsonArray array = top.array("clients", true);
       Map<String, ClientRegistration> clients = new LinkedHashMap<>();
       if (array == null) {
@@ -465,7 +468,9 @@ public final class ConfigLoader {
         if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
           problems.error(client.at("name"), "must be non-empty and without control characters");
         }
-        List<String> redirectUris = client.strings("redirectUris", true);
+        Set<String> grantTypes = grantTypes(client, encodedSecret == null);
+        List<String> redirectUris = client.strings("redirectUris",
+            grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE));
         if (client.object.get("redirectUris") != null && redirectUris.isEmpty()
             && client.object.get("redirectUris").isJsonArray()
             && client.object.getAsJsonArray("redirectUris").isEmpty()) {
@@ -499,8 +504,15 @@ public final class ConfigLoader {
               "cannot be false for a public client (no clientSecret): PKCE is how it proves itself");
         }
         long ttl = client.number("accessTokenTtlSeconds", tokenTtl.getSeconds(), 1, MAX_ACCESS_TOKEN_TTL);
+        long refreshTtlSeconds = client.number("refreshTokenTtlSeconds", refreshTtl.getSeconds(), 60,
+            MAX_REFRESH_TOKEN_TTL);
+        boolean resourceServer = client.bool("resourceServer", false);
+        if (resourceServer && encodedSecret == null) {
+          problems.error(client.at("resourceServer"), "needs a clientSecret: introspection is for confidential clients");
+        }
         client.rejectUnknownKeys(new LinkedHashSet<>(List.of("clientId", "clientSecret", "name",
-            "redirectUris", "scopes", "enforcePkce", "accessTokenTtlSeconds")));
+            "redirectUris", "scopes", "enforcePkce", "accessTokenTtlSeconds", "grantTypes",
+            "refreshTokenTtlSeconds", "resourceServer")));
         if (problems.errors.size() > errorsBefore || clientId == null) {
           continue;
         }
@@ -509,9 +521,40 @@ public final class ConfigLoader {
           problems.warn(path, "PKCE is not enforced for client \"" + clientId + "\" (RFC 9700 §2.1.1 says enforce it)");
         }
         clients.put(clientId, new ClientRegistration(clientId, secret, name == null ? clientId : name,
-            redirectUris, scopes, pkceRequired, Duration.ofSeconds(ttl)));
+            redirectUris, scopes, pkceRequired, Duration.ofSeconds(ttl), grantTypes,
+            Duration.ofSeconds(refreshTtlSeconds), resourceServer));
       }
       return clients;
+    }
+
+    /** {@code "grantTypes"}: defaults to the authorization-code grant alone. */
+    Set<String> grantTypes(Fields client, boolean isPublic) {
+      if (client.get("grantTypes") == null) {
+        return Set.of(ClientRegistration.AUTHORIZATION_CODE);
+      }
+      List<String> listed = client.strings("grantTypes", false);
+      Set<String> grantTypes = new LinkedHashSet<>();
+      for (int g = 0; g < listed.size(); g++) {
+        String grantType = listed.get(g);
+        String at = client.at("grantTypes") + "[" + g + "]";
+        if (!ClientRegistration.GRANT_TYPES.contains(grantType)) {
+          problems.error(at, "must be authorization_code, refresh_token or client_credentials, not \""
+              + grantType + "\" (implicit and password are not offered: RFC 9700 §2.1.2, §2.4)");
+        } else if (!grantTypes.add(grantType)) {
+          problems.error(at, "\"" + grantType + "\" is listed twice");
+        } else if (isPublic && grantType.equals(ClientRegistration.CLIENT_CREDENTIALS)) {
+          problems.error(at, "client_credentials needs a clientSecret (RFC 6749 §4.4: confidential clients only)");
+        }
+      }
+      if (grantTypes.isEmpty() && listed.isEmpty() && client.get("grantTypes").isJsonArray()) {
+        problems.error(client.at("grantTypes"), "must name at least one grant type");
+      }
+      if (grantTypes.contains(ClientRegistration.REFRESH_TOKEN)
+          && !grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE)) {
+        problems.error(client.at("grantTypes"), "refresh_token needs authorization_code: refresh tokens are "
+            + "issued with the tokens of that grant");
+      }
+      return grantTypes;
     }
 
     List<RouteRule> routes(Fields top, Map<String, ClientRegistration> clients) {

@@ -27,6 +27,7 @@ public record PortcullisConfig(
     Set<String> pkceMethods,
     Duration authorizationCodeTtl,
     Duration accessTokenTtl,
+    Duration refreshTokenTtl,
     Duration authorizationRequestTtl,
     String userSource,
     String approverRole,

@@ -6,6 +6,8 @@ import io.portcullis.config.Scopes;
 import io.portcullis.store.AccessToken;
 import io.portcullis.store.AuthorizationCode;
 import io.portcullis.store.CodeRedemption;
+import io.portcullis.store.RefreshRotation;
+import io.portcullis.store.RefreshToken;
 import io.portcullis.store.TokenStore;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -15,7 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The token endpoint's rules (RFC 6749 §4.1.3–4.1.4, §5; RFC 7636 §4.5–4.6). */
+/**
+ * The token endpoint's rules: the authorization-code grant (RFC 6749 §4.1.3–4.1.4, RFC 7636
+ * §4.5–4.6), refresh with rotation (RFC 6749 §6, RFC 9700 §4.14.2) and client credentials
+ * (RFC 6749 §4.4); responses and errors per §5.
+ */
 public final class TokenService {
 
   private static final System.Logger LOG = System.getLogger(TokenService.class.getName());
@@ -27,6 +33,8 @@ public final class TokenService {
   private final Clock clock;
   /** How long any token of any client can live: how long a revocation must be remembered. */
   private final Duration longestTokenTtl;
+  /** How long any refresh token can live: how long a rotated one must be remembered. */
+  private final Duration longestRefreshTtl;
 
   public TokenService(
       PortcullisConfig config, TokenStore store, ClientAuthenticator clients, RandomValues random, Clock clock) {
@@ -35,9 +43,16 @@ public final class TokenService {
     this.clients = clients;
     this.random = random;
     this.clock = clock;
-    this.longestTokenTtl = config.clients().values().stream()
+    this.longestRefreshTtl = config.clients().values().stream()
+        .map(ClientRegistration::refreshTokenTtl)
+        .reduce(config.refreshTokenTtl(), TokenService::longer);
+    this.longestTokenTtl = longer(longestRefreshTtl, config.clients().values().stream()
         .map(ClientRegistration::accessTokenTtl)
-        .reduce(config.accessTokenTtl(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        .reduce(config.accessTokenTtl(), TokenService::longer));
+  }
+
+  private static Duration longer(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /**
@@ -45,6 +60,14 @@ public final class TokenService {
    * @param body          the request body's parameters
    */
   public TokenResponse exchange(String authorization, Parameters body) {
+    return exchange(authorization, body, ClientRegistration.GRANT_TYPES);
+  }
+
+  /**
+   * @param offered the grant types this endpoint answers (webMethods' refreshAccessToken offers
+   *                refresh_token alone)
+   */
+  public TokenResponse exchange(String authorization, Parameters body, Set<String> offered) {
     String repeated = body.firstRepeated();
     if (repeated != null) {
       throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
@@ -54,11 +77,19 @@ public final class TokenService {
     if (grantType == null) {
       throw OAuthException.invalidRequest("grant_type is missing; use grant_type=authorization_code");
     }
-    if (!grantType.equals("authorization_code")) {
+    if (!offered.contains(grantType)) {
       throw OAuthException.unsupportedGrantType("grant_type " + ClientAuthenticator.quoted(grantType)
-          + " is not supported; use authorization_code");
+          + " is not supported here; use " + String.join(" or ", new java.util.TreeSet<>(offered)));
     }
-    return authorizationCode(client, body);
+    if (!client.mayUse(grantType)) {
+      throw OAuthException.unauthorizedClient("client " + ClientAuthenticator.quoted(client.clientId())
+          + " may not use the " + grantType + " grant (see grantTypes in its registration)");
+    }
+    return switch (grantType) {
+      case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body);
+      case ClientRegistration.REFRESH_TOKEN -> refreshToken(client, body);
+      default -> clientCredentials(client, body);
+    };
   }
 
   private TokenResponse authorizationCode(ClientRegistration client, Parameters body) {
@@ -122,11 +153,73 @@ public final class TokenService {
     }
     String grantedScope = narrow(granted.scope(), narrowed);
 
+    return issue(client, granted.grantId(), granted.username(), grantedScope, granted.scope(), now);
+  }
+
+  /** RFC 6749 §6 with rotation: each use spends the refresh token and buys a new one. */
+  private TokenResponse refreshToken(ClientRegistration client, Parameters body) {
+    String presented = body.require("refresh_token");
+    Set<String> narrowed = requestedScope(body);
+    Instant now = clock.instant();
+    RefreshRotation rotation = store.rotateRefreshToken(presented, client.clientId(), now.plus(longestTokenTtl));
+    if (rotation instanceof RefreshRotation.AlreadyUsed used) {
+      // RFC 9700 §4.14.2: a rotated refresh token used again means two parties hold it; revoke the
+      // whole grant, so neither the thief nor the victim keeps a working token.
+      if (used.clientId().equals(client.clientId())) {
+        store.revokeGrant(used.grantId(), now.plus(longestTokenTtl));
+        LOG.log(Level.WARNING, "a rotated refresh token of client {0} was used again; its grant is revoked",
+            client.clientId());
+      }
+      throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
+    }
+    if (!(rotation instanceof RefreshRotation.Rotated rotated)) {
+      throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
+    }
+    RefreshToken spent = rotated.token();
+    return issue(client, spent.grantId(), spent.username(), narrow(spent.scope(), narrowed), spent.scope(), now);
+  }
+
+  /** RFC 6749 §4.4: the client acts for itself; no user, no refresh token. */
+  private TokenResponse clientCredentials(ClientRegistration client, Parameters body) {
+    Set<String> requested = requestedScope(body);
+    String scope = narrow(Scopes.format(client.scopes()), requested);
+    Instant now = clock.instant();
     Duration ttl = client.accessTokenTtl();
     String token = random.token();
-    store.saveAccessToken(token, new AccessToken(granted.grantId(), client.clientId(), granted.username(),
-        grantedScope, now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
-    return new TokenResponse(token, "Bearer", ttl.getSeconds(), grantedScope);
+    store.saveAccessToken(token, new AccessToken(random.grantId(), client.clientId(), null, scope,
+        now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
+    return new TokenResponse(token, "Bearer", ttl.getSeconds(), scope);
+  }
+
+  /**
+   * An access token for the grant, and a refresh token when the client may refresh. The refresh
+   * token keeps the grant's whole scope (RFC 6749 §6), even when this access token was narrowed.
+   */
+  private TokenResponse issue(ClientRegistration client, long grantId, String username, String scope,
+      String grantScope, Instant now) {
+    Duration ttl = client.accessTokenTtl();
+    String token = random.token();
+    store.saveAccessToken(token, new AccessToken(grantId, client.clientId(), username, scope,
+        now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
+    String refresh = null;
+    if (client.mayUse(ClientRegistration.REFRESH_TOKEN)) {
+      refresh = random.token();
+      store.saveRefreshToken(refresh, new RefreshToken(grantId, client.clientId(), username, grantScope,
+          now.getEpochSecond(), now.plus(client.refreshTokenTtl()).getEpochSecond()));
+    }
+    return new TokenResponse(token, "Bearer", ttl.getSeconds(), scope, refresh);
+  }
+
+  private static Set<String> requestedScope(Parameters body) {
+    String scope = body.get("scope");
+    if (scope == null) {
+      return null;
+    }
+    Set<String> requested = Scopes.parse(scope);
+    if (requested == null) {
+      throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 section 3.3)");
+    }
+    return requested;
   }
 
   /** A token request may narrow the granted scope, never widen it (RFC 6749 section 3.3). */

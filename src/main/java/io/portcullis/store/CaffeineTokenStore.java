@@ -30,9 +30,12 @@ public final class CaffeineTokenStore implements TokenStore {
    */
   private final Cache<SecretKey, UsedCode> usedCodes;
   private final Cache<SecretKey, AccessToken> tokens;
+  private final Cache<SecretKey, RefreshToken> refreshTokens;
+  /** Rotated refresh tokens, remembered as long as their successors may live. */
+  private final Cache<SecretKey, UsedCode> usedRefreshTokens;
   private final Cache<Long, RevokedGrant> revokedGrants;
 
-  /** What an authorization code becomes once spent: enough to revoke its grant if reused. */
+  /** What a code or refresh token becomes once spent: enough to revoke its grant if reused. */
   private record UsedCode(long grantId, String clientId, long expiresAtEpochSecond) implements Expiring {}
 
   private record RevokedGrant(long expiresAtEpochSecond) implements Expiring {}
@@ -47,6 +50,8 @@ public final class CaffeineTokenStore implements TokenStore {
     this.codes = cache(settings.maxAuthorizationCodes(), ticker);
     this.tokens = cache(settings.maxAccessTokens(), ticker);
     this.usedCodes = cache(settings.maxAccessTokens(), ticker);
+    this.refreshTokens = cache(settings.maxAccessTokens(), ticker);
+    this.usedRefreshTokens = cache(settings.maxAccessTokens(), ticker);
     // Revocations must outlive eviction pressure: bounded only as a last resort.
     this.revokedGrants = cache(Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
   }
@@ -161,6 +166,51 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
+  public void revokeAccessToken(String token) {
+    tokens.invalidate(SecretKey.of(token));
+  }
+
+  @Override
+  public void saveRefreshToken(String token, RefreshToken value) {
+    refreshTokens.put(SecretKey.of(token), value);
+  }
+
+  @Override
+  public Optional<RefreshToken> findRefreshToken(String token) {
+    return live(refreshTokens.getIfPresent(SecretKey.of(token)))
+        .filter(t -> revokedGrants.getIfPresent(t.grantId()) == null);
+  }
+
+  @Override
+  public RefreshRotation rotateRefreshToken(String token, String clientId, Instant rememberUsedUntil) {
+    SecretKey key = SecretKey.of(token);
+    RefreshToken[] rotated = {null};
+    // Removed atomically, and only for its own client: of concurrent uses, one rotates it. The
+    // spent marker is written inside the same compute, so a concurrent replay, which waits for
+    // this key, always finds it.
+    refreshTokens.asMap().computeIfPresent(key, (k, current) -> {
+      if (current.isExpired(clock)) {
+        return null;
+      }
+      if (!current.clientId().equals(clientId)) {
+        return current;
+      }
+      usedRefreshTokens.put(k, new UsedCode(current.grantId(), current.clientId(), rememberUsedUntil.getEpochSecond()));
+      rotated[0] = current;
+      return null;
+    });
+    if (rotated[0] != null) {
+      return revokedGrants.getIfPresent(rotated[0].grantId()) != null
+          ? new RefreshRotation.Unknown() : new RefreshRotation.Rotated(rotated[0]);
+    }
+    Optional<UsedCode> used = live(usedRefreshTokens.getIfPresent(key));
+    if (used.isPresent()) {
+      return new RefreshRotation.AlreadyUsed(used.get().grantId(), used.get().clientId());
+    }
+    return new RefreshRotation.Unknown();
+  }
+
+  @Override
   public void revokeGrant(long grantId, Instant until) {
     revokedGrants.put(grantId, new RevokedGrant(until.getEpochSecond()));
   }
@@ -181,6 +231,8 @@ public final class CaffeineTokenStore implements TokenStore {
     codes.cleanUp();
     usedCodes.cleanUp();
     tokens.cleanUp();
+    refreshTokens.cleanUp();
+    usedRefreshTokens.cleanUp();
     revokedGrants.cleanUp();
   }
 
@@ -190,6 +242,8 @@ public final class CaffeineTokenStore implements TokenStore {
     codes.invalidateAll();
     usedCodes.invalidateAll();
     tokens.invalidateAll();
+    refreshTokens.invalidateAll();
+    usedRefreshTokens.invalidateAll();
     revokedGrants.invalidateAll();
   }
 }

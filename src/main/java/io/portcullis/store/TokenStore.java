@@ -41,6 +41,22 @@ public interface TokenStore extends AutoCloseable {
   /** The token, unless unknown, expired, or its grant was revoked. */
   Optional<AccessToken> findAccessToken(String token);
 
+  /** Removes one access token (RFC 7009); the rest of its grant stays. */
+  void revokeAccessToken(String token);
+
+  void saveRefreshToken(String token, RefreshToken refreshToken);
+
+  /** The refresh token, unless unknown, expired, rotated or its grant revoked. */
+  Optional<RefreshToken> findRefreshToken(String token);
+
+  /**
+   * Spends a refresh token of {@code clientId} atomically, like
+   * {@link #redeemAuthorizationCode}: the first caller gets {@link RefreshRotation.Rotated}, later
+   * ones {@link RefreshRotation.AlreadyUsed} until {@code rememberUsedUntil}. A token of another
+   * client is left as it is and answered {@link RefreshRotation.Unknown}.
+   */
+  RefreshRotation rotateRefreshToken(String token, String clientId, Instant rememberUsedUntil);
+
   /** Every token carrying {@code grantId} is refused from now on (until {@code until}). */
   void revokeGrant(long grantId, Instant until);
 

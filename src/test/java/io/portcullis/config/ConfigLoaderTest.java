@@ -24,10 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
 
   static final String TOP_KEYS = "issuer, realm, enforcePkce, pkceMethods, authorizationCodeTtlSeconds, "
-      + "accessTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, users, scopeDescriptions, "
-      + "clients, routes, store";
+      + "accessTokenTtlSeconds, refreshTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, "
+      + "users, scopeDescriptions, clients, routes, store";
   static final String CLIENT_KEYS =
-      "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds";
+      "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds, grantTypes, "
+          + "refreshTokenTtlSeconds, resourceServer";
   static final String SEED_CLIENT = "374b1fae-4405-411b-85a0-6e1ab90923ba";
 
   @TempDir Path dir;

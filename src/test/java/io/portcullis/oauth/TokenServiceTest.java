@@ -312,10 +312,21 @@ class TokenServiceTest {
 
   @Test
   void otherGrantTypesAreUnsupported() {
-    for (String grantType : List.of("password", "client_credentials", "refresh_token", "Authorization_Code")) {
+    for (String grantType : List.of("password", "implicit", "Authorization_Code", "urn:x:custom")) {
       assertOAuthError(() -> f.token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET),
               params("grant_type", grantType, "code", "x")),
-          "unsupported_grant_type", 400, "grant_type '" + grantType + "' is not supported; use authorization_code");
+          "unsupported_grant_type", 400, "grant_type '" + grantType
+              + "' is not supported here; use authorization_code or client_credentials or refresh_token");
+    }
+  }
+
+  @Test
+  void grantsTheClientIsNotRegisteredForAreUnauthorizedClient() {
+    for (String grantType : List.of("client_credentials", "refresh_token")) {
+      assertOAuthError(() -> f.token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET),
+              params("grant_type", grantType, "refresh_token", "x")),
+          "unauthorized_client", 400, "client '" + CONFIDENTIAL + "' may not use the " + grantType
+              + " grant (see grantTypes in its registration)");
     }
   }
 

@@ -1,0 +1,31 @@
+package io.portcullis.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a refresh token stands for (RFC 6749 §6): the grant it continues, whose scope it keeps
+ * whatever the access tokens it buys were narrowed to. Single use: each use rotates it.
+ */
+public record RefreshToken(
+    long grantId,
+    String clientId,
+    String username,
+    String scope,
+    long issuedAtEpochSecond,
+    long expiresAtEpochSecond) implements Expiring {
+
+  public RefreshToken {
+    Objects.requireNonNull(clientId, "clientId");
+    Objects.requireNonNull(scope, "scope");
+    scope = scope.intern();
+  }
+
+  public Instant issuedAt() {
+    return Instant.ofEpochSecond(issuedAtEpochSecond);
+  }
+
+  public Instant expiresAt() {
+    return Instant.ofEpochSecond(expiresAtEpochSecond);
+  }
+}
