@@ -56,6 +56,20 @@ public record PortcullisConfig(
     return Optional.ofNullable(clients.get(clientId));
   }
 
+  /**
+   * The longest any access or refresh token of this config may live: how long a revocation or a
+   * spent code must be remembered.
+   */
+  public Duration longestTokenLifetime() {
+    Duration longest = accessTokenTtl.compareTo(refreshTokenTtl) >= 0 ? accessTokenTtl : refreshTokenTtl;
+    for (ClientRegistration client : clients.values()) {
+      for (Duration ttl : List.of(client.accessTokenTtl(), client.refreshTokenTtl())) {
+        longest = ttl.compareTo(longest) > 0 ? ttl : longest;
+      }
+    }
+    return longest;
+  }
+
   public boolean usesContainerUsers() {
     return USERS_FROM_CONTAINER.equals(userSource);
   }

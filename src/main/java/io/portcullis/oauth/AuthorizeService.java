@@ -51,6 +51,11 @@ public final class AuthorizeService {
     this.clock = clock;
   }
 
+  /** The approvers of the config file. */
+  public UserAuthenticator configUsers() {
+    return users;
+  }
+
   /** True when the parameters are an answer from the approval page rather than a new request. */
   public static boolean isApprovalForm(Parameters parameters) {
     return parameters.names().contains(TRANSACTION_ID);
@@ -58,6 +63,16 @@ public final class AuthorizeService {
 
   /** A new authorization request: the approval page, or an error. */
   public AuthorizeOutcome start(Parameters request) {
+    return start(request, configuredIssuer());
+  }
+
+  /**
+   * A new authorization request.
+   *
+   * @param issuer sent as {@code iss} with every response to the client (RFC 9207); {@code null}
+   *               for none
+   */
+  public AuthorizeOutcome start(Parameters request, String issuer) {
     // RFC 6749 §4.1.2.1: until client and redirect URI are verified, never redirect.
     for (String name : List.of("client_id", "redirect_uri")) {
       if (request.isRepeated(name)) {
@@ -145,17 +160,25 @@ public final class AuthorizeService {
       return new AuthorizeOutcome.ShowApproval(client, scopeList(scope), transactionId, csrfToken,
           redirectUri, 200, null);
     } catch (OAuthException e) {
-      return errorRedirect(redirectUri, e, state);
+      return errorRedirect(redirectUri, e, state, issuer);
     }
   }
 
   /** The approval page was submitted; credentials are checked against the configured users. */
   public AuthorizeOutcome decide(Parameters form) {
-    return decide(form, users);
+    return decide(form, users, configuredIssuer());
   }
 
   /** The approval page was submitted; credentials are checked by {@code users}. */
   public AuthorizeOutcome decide(Parameters form, UserAuthenticator users) {
+    return decide(form, users, configuredIssuer());
+  }
+
+  /**
+   * The approval page was submitted; credentials are checked by {@code users}, and {@code issuer}
+   * goes with the response as {@code iss} (RFC 9207).
+   */
+  public AuthorizeOutcome decide(Parameters form, UserAuthenticator users, String issuer) {
     String transactionId;
     String csrfToken;
     String decision;
@@ -185,7 +208,7 @@ public final class AuthorizeService {
         return expired();
       }
       return errorRedirect(pending.redirectUri(),
-          OAuthException.accessDenied("the user denied the request"), pending.state());
+          OAuthException.accessDenied("the user denied the request"), pending.state(), issuer);
     }
     if (!"approve".equals(decision)) {
       return new AuthorizeOutcome.ErrorPage(400, "invalid_request", "decision must be approve or deny");
@@ -209,7 +232,7 @@ public final class AuthorizeService {
           return expired();
         }
         return errorRedirect(pending.redirectUri(), OAuthException.accessDenied(
-            "too many wrong passwords for this authorization request; start again"), pending.state());
+            "too many wrong passwords for this authorization request; start again"), pending.state(), issuer);
       }
       return retry(transactionId, csrfToken, pending, client, 401, "The username or password is incorrect.");
     }
@@ -225,6 +248,9 @@ public final class AuthorizeService {
     response.put("code", code);
     if (pending.state() != null) {
       response.put("state", pending.state());
+    }
+    if (issuer != null) {
+      response.put("iss", issuer);
     }
     return new AuthorizeOutcome.Redirect(appendQuery(pending.redirectUri(), response));
   }
@@ -271,12 +297,19 @@ public final class AuthorizeService {
   }
 
   /** RFC 6749 §4.1.2.1: {@code error}, {@code error_description} and {@code state} to the client. */
-  private static AuthorizeOutcome errorRedirect(String redirectUri, OAuthException e, String state) {
+  private String configuredIssuer() {
+    return config.issuer().map(java.net.URI::toString).orElse(null);
+  }
+
+  private static AuthorizeOutcome errorRedirect(String redirectUri, OAuthException e, String state, String issuer) {
     Map<String, String> response = new LinkedHashMap<>();
     response.put("error", e.error());
     response.put("error_description", e.description());
     if (state != null) {
       response.put("state", state);
+    }
+    if (issuer != null) {
+      response.put("iss", issuer);
     }
     return new AuthorizeOutcome.Redirect(appendQuery(redirectUri, response));
   }

@@ -33,8 +33,6 @@ public final class TokenService {
   private final Clock clock;
   /** How long any token of any client can live: how long a revocation must be remembered. */
   private final Duration longestTokenTtl;
-  /** How long any refresh token can live: how long a rotated one must be remembered. */
-  private final Duration longestRefreshTtl;
 
   public TokenService(
       PortcullisConfig config, TokenStore store, ClientAuthenticator clients, RandomValues random, Clock clock) {
@@ -43,16 +41,7 @@ public final class TokenService {
     this.clients = clients;
     this.random = random;
     this.clock = clock;
-    this.longestRefreshTtl = config.clients().values().stream()
-        .map(ClientRegistration::refreshTokenTtl)
-        .reduce(config.refreshTokenTtl(), TokenService::longer);
-    this.longestTokenTtl = longer(longestRefreshTtl, config.clients().values().stream()
-        .map(ClientRegistration::accessTokenTtl)
-        .reduce(config.accessTokenTtl(), TokenService::longer));
-  }
-
-  private static Duration longer(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
+    this.longestTokenTtl = config.longestTokenLifetime();
   }
 
   /**

@@ -24,10 +24,13 @@ final class AuthorizeServlet extends HttpServlet {
   /** With container users, the role an approver needs; {@code null} for the config's users. */
   private final String approverRole;
 
-  AuthorizeServlet(AuthorizeService service, Responses responses, String approverRole) {
+  private final transient Issuer issuer;
+
+  AuthorizeServlet(AuthorizeService service, Responses responses, String approverRole, Issuer issuer) {
     this.service = service;
     this.responses = responses;
     this.approverRole = approverRole;
+    this.issuer = issuer;
   }
 
   @Override
@@ -56,10 +59,11 @@ final class AuthorizeServlet extends HttpServlet {
     AuthorizeOutcome outcome;
     try {
       Parameters parameters = post ? RequestParameters.body(request, false) : RequestParameters.query(request);
+      String iss = issuer.of(request);
       outcome = AuthorizeService.isApprovalForm(parameters) && post
-          ? (approverRole == null ? service.decide(parameters)
-              : service.decide(parameters, new ContainerUsers(request, approverRole)))
-          : service.start(parameters);
+          ? (approverRole == null ? service.decide(parameters, service.configUsers(), iss)
+              : service.decide(parameters, new ContainerUsers(request, approverRole), iss))
+          : service.start(parameters, iss);
     } catch (OAuthException e) {
       // The request could not even be read, so neither client nor redirect URI is trusted.
       outcome = new AuthorizeOutcome.ErrorPage(e.status() == 413 ? 413 : 400, e.error(), e.description());

@@ -8,6 +8,9 @@ import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.ClientAuthenticator;
 import io.portcullis.oauth.RandomValues;
 import io.portcullis.oauth.TokenService;
+import io.portcullis.oauth.IntrospectionService;
+import io.portcullis.oauth.RevocationService;
+import io.portcullis.config.ClientRegistration;
 import io.portcullis.oauth.ConfigUsers;
 import io.portcullis.store.CaffeineTokenStore;
 import io.portcullis.store.TokenStore;
@@ -46,18 +49,32 @@ public final class PortcullisBootstrap implements ServletContextListener {
     RandomValues random = new RandomValues();
     Responses responses = new Responses(config.realm(), config.scopeDescriptions());
 
+    Issuer issuer = new Issuer(config);
+    ClientAuthenticator clients = new ClientAuthenticator(config);
     AuthorizeService authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock);
-    TokenService token = new TokenService(config, store, new ClientAuthenticator(config), random, clock);
+    TokenService token = new TokenService(config, store, clients, random, clock);
+    IntrospectionService introspection = new IntrospectionService(store, clients);
+    RevocationService revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime());
     BearerTokenValidator bearer = new BearerTokenValidator(config, store);
 
     addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses,
-        config.usesContainerUsers() ? config.approverRole() : null), AuthorizeServlet.PATH);
-    addServlet(context, "portcullis-token", new TokenServlet(token, responses), TokenServlet.PATH);
+        config.usesContainerUsers() ? config.approverRole() : null, issuer), AuthorizeServlet.PATH);
+    addServlet(context, "portcullis-token", new TokenServlet(token, responses, ClientRegistration.GRANT_TYPES),
+        TokenServlet.PATH);
+    addServlet(context, "portcullis-refresh", new TokenServlet(token, responses,
+        Set.of(ClientRegistration.REFRESH_TOKEN)), TokenServlet.REFRESH_PATH);
+    addServlet(context, "portcullis-introspect", new IntrospectionServlet(introspection, responses, issuer),
+        IntrospectionServlet.PATH, IntrospectionServlet.WEBMETHODS_PATH);
+    addServlet(context, "portcullis-revoke", new RevocationServlet(revocation, responses),
+        RevocationServlet.PATH, RevocationServlet.WEBMETHODS_PATH);
+    addServlet(context, "portcullis-metadata", new MetadataServlet(config, issuer), MetadataServlet.PATH);
     if (isStandaloneWar(context)) {
       addServlet(context, "portcullis-routes", new RouteEchoServlet(), "/");
     }
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-bearer",
-        new BearerTokenFilter(bearer, responses, Set.of(AuthorizeServlet.PATH, TokenServlet.PATH)));
+        new BearerTokenFilter(bearer, responses, Set.of(AuthorizeServlet.PATH, TokenServlet.PATH,
+            TokenServlet.REFRESH_PATH, IntrospectionServlet.PATH, IntrospectionServlet.WEBMETHODS_PATH,
+            RevocationServlet.PATH, RevocationServlet.WEBMETHODS_PATH, MetadataServlet.PATH)));
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
 
     for (String warning : config.warnings()) {
@@ -103,9 +120,10 @@ public final class PortcullisBootstrap implements ServletContextListener {
     return "true".equals(context.getInitParameter("portcullis.echoRoutes"));
   }
 
-  private static void addServlet(ServletContext context, String name, jakarta.servlet.Servlet servlet, String path) {
+  private static void addServlet(ServletContext context, String name, jakarta.servlet.Servlet servlet,
+      String... paths) {
     ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
-    registration.addMapping(path);
+    registration.addMapping(paths);
     registration.setLoadOnStartup(1);
   }
 }

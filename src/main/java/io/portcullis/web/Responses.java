@@ -49,6 +49,9 @@ final class Responses {
     if (!token.scope().isEmpty()) {
       body.addProperty("scope", token.scope());
     }
+    if (token.refreshToken() != null) {
+      body.addProperty("refresh_token", token.refreshToken());
+    }
     json(response, 200, body);
   }
 

@@ -1,0 +1,70 @@
+package io.portcullis.oauth;
+
+import io.portcullis.config.ClientRegistration;
+import io.portcullis.store.AccessToken;
+import io.portcullis.store.RefreshToken;
+import io.portcullis.store.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * RFC 7009 token revocation. The caller authenticates as a client and may revoke its own tokens.
+ * Revoking a refresh token revokes its whole grant (every access token issued from it, RFC 7009
+ * §2.1); revoking an access token revokes that token. An unknown token is answered like a revoked
+ * one: 200, since "the purpose of the request has been achieved".
+ */
+public final class RevocationService {
+
+  private final TokenStore store;
+  private final ClientAuthenticator clients;
+  private final Clock clock;
+  private final Duration rememberRevocation;
+
+  /**
+   * @param rememberRevocation the longest any token of the config may live
+   */
+  public RevocationService(TokenStore store, ClientAuthenticator clients, Clock clock, Duration rememberRevocation) {
+    this.store = store;
+    this.clients = clients;
+    this.clock = clock;
+    this.rememberRevocation = rememberRevocation;
+  }
+
+  public void revoke(String authorization, Parameters body) {
+    String repeated = body.firstRepeated();
+    if (repeated != null) {
+      throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
+    }
+    ClientRegistration caller = clients.authenticate(authorization, body);
+    String token = body.require("token");
+    TokenHint hint = TokenHint.parse(body.get("token_type_hint"));
+    Optional<RefreshToken> refresh = hint == TokenHint.ACCESS_TOKEN ? Optional.empty() : store.findRefreshToken(token);
+    if (refresh.isPresent()) {
+      mustOwn(caller, refresh.get().clientId());
+      store.revokeGrant(refresh.get().grantId(), clock.instant().plus(rememberRevocation));
+      return;
+    }
+    Optional<AccessToken> access = store.findAccessToken(token);
+    if (access.isPresent()) {
+      mustOwn(caller, access.get().clientId());
+      store.revokeAccessToken(token);
+      return;
+    }
+    if (hint == TokenHint.ACCESS_TOKEN) {
+      Optional<RefreshToken> late = store.findRefreshToken(token);
+      if (late.isPresent()) {
+        mustOwn(caller, late.get().clientId());
+        store.revokeGrant(late.get().grantId(), clock.instant().plus(rememberRevocation));
+      }
+    }
+  }
+
+  /** RFC 7009 §2.1: a client may revoke only tokens issued to it. */
+  private static void mustOwn(ClientRegistration caller, String owner) {
+    if (!caller.clientId().equals(owner)) {
+      throw OAuthException.unauthorizedClient("the token was not issued to client "
+          + ClientAuthenticator.quoted(caller.clientId()));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.portcullis.web;
+
+import com.google.gson.JsonObject;
+import io.portcullis.oauth.OAuthException;
+import io.portcullis.oauth.Parameters;
+import io.portcullis.store.StoreUnavailableException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What the client-to-server endpoints share (token, introspection, revocation): POST only, the
+ * parameters in a JSON or form body and never in the URL, one {@code Authorization} header at
+ * most, and every error as RFC 6749 §5.2 JSON.
+ */
+abstract class BackChannelServlet extends HttpServlet {
+
+  private static final System.Logger LOG = System.getLogger(BackChannelServlet.class.getName());
+
+  protected final transient Responses responses;
+  private final String endpoint;
+
+  BackChannelServlet(Responses responses, String endpoint) {
+    this.responses = responses;
+    this.endpoint = endpoint;
+  }
+
+  /** Answers a request whose form has been checked; {@code authorization} may be {@code null}. */
+  protected abstract void answer(HttpServletRequest request, HttpServletResponse response, String authorization,
+      Parameters body) throws IOException;
+
+  @Override
+  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    try {
+      String query = request.getQueryString();
+      if (query != null && !query.isEmpty()) {
+        // RFC 6749 2.3.1 and 4.1.3: secrets, codes and verifiers travel in the body only; in the URI
+        // they would land in access logs and proxies (DESIGN 1.6).
+        throw OAuthException.invalidRequest("send the " + endpoint + " request's parameters in the request body, "
+            + "not in the URI (RFC 6749 sections 2.3.1 and 4.1.3)");
+      }
+      List<String> authorization = Collections.list(request.getHeaders("Authorization"));
+      if (authorization.size() > 1) {
+        throw OAuthException.invalidRequest("the request has more than one Authorization header");
+      }
+      answer(request, response, authorization.isEmpty() ? null : authorization.get(0),
+          RequestParameters.body(request, true));
+    } catch (OAuthException e) {
+      responses.tokenError(response, e);
+    } catch (StoreUnavailableException e) {
+      LOG.log(System.Logger.Level.ERROR, endpoint + " request refused: store unavailable: " + e.getMessage());
+      responses.tokenError(response, OAuthException.temporarilyUnavailable(
+          "the authorization server is temporarily unavailable; try again in a moment"));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, endpoint + " request failed unexpectedly", e);
+      responses.tokenError(response, OAuthException.serverError("the authorization server failed; try again later"));
+    }
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (!"POST".equals(request.getMethod())) {
+      // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: POST only.
+      response.setHeader("Allow", "POST");
+      JsonObject body = new JsonObject();
+      body.addProperty("error", "invalid_request");
+      body.addProperty("error_description", "the " + endpoint + " endpoint accepts only POST");
+      Responses.json(response, 405, body);
+      return;
+    }
+    doPost(request, response);
+  }
+}

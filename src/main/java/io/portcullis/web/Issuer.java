@@ -1,0 +1,32 @@
+package io.portcullis.web;
+
+import io.portcullis.config.PortcullisConfig;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+
+/**
+ * The authorization server's issuer identifier (RFC 8414 §2): the config's {@code issuer}, or,
+ * when it has none, the URL the request reached this deployment at (scheme, host, port, context).
+ */
+final class Issuer {
+
+  private final String configured;
+
+  Issuer(PortcullisConfig config) {
+    this.configured = config.issuer().map(URI::toString).map(Issuer::withoutTrailingSlash).orElse(null);
+  }
+
+  String of(HttpServletRequest request) {
+    if (configured != null) {
+      return configured;
+    }
+    String scheme = request.getScheme();
+    int port = request.getServerPort();
+    boolean defaultPort = ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+    return scheme + "://" + request.getServerName() + (defaultPort ? "" : ":" + port) + request.getContextPath();
+  }
+
+  private static String withoutTrailingSlash(String uri) {
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+}
