@@ -105,7 +105,7 @@ busy_cores() {
     split(a, x, " "); split(b, y, " ");
     tot = 0; for (i = 2; i <= 9; i++) tot += y[i] - x[i];
     idle = (y[5] - x[5]) + (y[6] - x[6]);
-    printf "%.2f", tot > 0 ? (tot - idle) / tot * n : 0 }'
+    printf "%.2f", (tot > 0 ? (tot - idle) / tot * n : 0) }'
 }
 
 {

@@ -52,7 +52,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       [--duration 10] [--warmup 10] [--concurrency 1,4,16] [--pbkdf2-concurrency 1,4]
  *       [--route-concurrency 1,4,16] [--route-duration 5] [--rounds 4] [--max-ops 20000000]
  *       [--markdown FILE]
- *       [--url http://127.0.0.1:PORT] [--serve SECONDS] [--write-config FILE]
+ *       [--url http://127.0.0.1:PORT] [--serve SECONDS] [--write-config FILE] [--print-token]
  * </pre>
  */
 public final class LoadBenchmark {
@@ -60,6 +60,7 @@ public final class LoadBenchmark {
   static final String AUTHORIZE = "/invoke/pub.apigateway.oauth2/authorize";
   static final String TOKEN = "/invoke/pub.apigateway.oauth2/getAccessToken";
   private static final int READ_TIMEOUT_MILLIS = 30_000;
+  private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   // ---- options ----
   private String url;
@@ -75,6 +76,7 @@ public final class LoadBenchmark {
   private Path markdown;
   private int serveSeconds = -1;
   private Path writeConfig;
+  private boolean printToken;
 
   private URI base;
   private String contextPath;
@@ -92,6 +94,10 @@ public final class LoadBenchmark {
       String name = args[i];
       if (name.equals("--help") || name.equals("-h")) {
         usage(null);
+      }
+      if (name.equals("--print-token")) {
+        printToken = true;
+        continue;
       }
       if (i + 1 >= args.length) {
         usage(name + " needs a value");
@@ -158,7 +164,8 @@ public final class LoadBenchmark {
                              [--max-ops N]
                              [--markdown FILE] [--url http://127.0.0.1:PORT[/context]]
                LoadBenchmark --serve SECONDS      start the WAR with the benchmark config, print its URL
-               LoadBenchmark --write-config FILE  write the benchmark config for another server""");
+               LoadBenchmark --write-config FILE  write the benchmark config for another server
+               LoadBenchmark --url URL --print-token  one flow; print its access token (for curl or wrk)""");
     System.exit(problem == null ? 0 : 2);
   }
 
@@ -180,6 +187,12 @@ public final class LoadBenchmark {
     try {
       base = RawHttp.loopbackOnly(url);
       contextPath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+      if (printToken) {
+        try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
+          System.out.println(new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run());
+        }
+        return 0;
+      }
       if (serveSeconds > 0) {
         System.out.println("serving " + url + " for " + serveSeconds + " s (config " + config + ")");
         System.out.flush();
@@ -203,7 +216,7 @@ public final class LoadBenchmark {
     long planned = 2L * warmupSeconds
         + (long) concurrency.length * durationSeconds
         + (long) pbkdf2Concurrency.length * (pbkdf2DurationSeconds + 5)
-        + (long) routeConcurrency.length * rounds * 2 * routeDurationSeconds;
+        + (long) routeConcurrency.length * (rounds + 1) * 2 * routeDurationSeconds;
     long limit = planned + 180;
     Thread watchdog = new Thread(() -> {
       try {
@@ -281,7 +294,7 @@ public final class LoadBenchmark {
 
     // ---- guarded vs public ----
     System.out.println("\nRoute requests: " + BenchConfig.PUBLIC_PATH + " (public) vs " + BenchConfig.GUARDED_PATH
-        + " (bearer, scope email), " + rounds + " alternating rounds of " + routeDurationSeconds + " s each");
+        + " (bearer, scope email), " + rounds + " rounds of " + routeDurationSeconds + " s each, order alternating");
     int most = Arrays.stream(routeConcurrency).max().orElse(1);
     List<String> tokens = tokens(most);
     System.out.println(Result.header());
@@ -290,20 +303,39 @@ public final class LoadBenchmark {
       List<Result> open = new ArrayList<>();
       List<Result> guarded = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
-        Result p = runRoute("public", BenchConfig.PUBLIC_PATH, c, routeDurationSeconds, tokens);
-        System.out.println(p.row());
-        Result g = runRoute("guarded", BenchConfig.GUARDED_PATH, c, routeDurationSeconds, tokens);
-        System.out.println(g.row());
+        // Public first in even rounds, guarded first in odd ones: drift over time (JIT, other
+        // processes, heap growth) then favours neither side.
+        Result p;
+        Result g;
+        if (round % 2 == 0) {
+          p = runRoute("public", BenchConfig.PUBLIC_PATH, c, routeDurationSeconds, tokens);
+          System.out.println(p.row());
+          g = runRoute("guarded", BenchConfig.GUARDED_PATH, c, routeDurationSeconds, tokens);
+          System.out.println(g.row());
+        } else {
+          g = runRoute("guarded", BenchConfig.GUARDED_PATH, c, routeDurationSeconds, tokens);
+          System.out.println(g.row());
+          p = runRoute("public", BenchConfig.PUBLIC_PATH, c, routeDurationSeconds, tokens);
+          System.out.println(p.row());
+        }
         open.add(p);
         guarded.add(g);
         errors += p.errors + g.errors;
       }
-      RouteComparison comparison = new RouteComparison(c, open, guarded);
+      Result[] interleaved = runInterleaved(c, 2 * routeDurationSeconds, tokens);
+      System.out.println(interleaved[0].row());
+      System.out.println(interleaved[1].row());
+      errors += interleaved[0].errors;
+      RouteComparison comparison = new RouteComparison(c, open, guarded, interleaved[0], interleaved[1]);
       System.out.printf(Locale.ROOT, "  clients %d: public %.0f req/s, guarded %.0f req/s: throughput overhead %.1f%%"
-              + " (median of rounds %.1f%%), CPU per request %.1f vs %.1f us: %+.1f%%%n",
+              + " (median of rounds %.1f%%); CPU per request %.1f vs %.1f us (%+.1f%%), of which server %.1f vs %.1f us%n",
           c, comparison.publicRate(), comparison.guardedRate(), comparison.overheadPercent(),
           comparison.medianRoundOverheadPercent(), comparison.publicCpu(), comparison.guardedCpu(),
-          comparison.cpuOverheadPercent());
+          comparison.cpuOverheadPercent(), comparison.publicServerCpu(), comparison.guardedServerCpu());
+      System.out.printf(Locale.ROOT, "  clients %d interleaved: mean latency public %.1f us, guarded %.1f us:"
+              + " %+.1f us per guarded request, overhead %.1f%%%n",
+          c, comparison.mixedPublic().meanMillis() * 1000, comparison.mixedGuarded().meanMillis() * 1000,
+          comparison.interleavedExtraMicros(), comparison.interleavedOverheadPercent());
       routes.add(comparison);
     }
 
@@ -340,12 +372,12 @@ public final class LoadBenchmark {
   }
 
   private interface OperationFactory {
-    Operation create(int client, RawHttp http) throws IOException;
+    Operation create(int client, RawHttp http, Worker worker) throws IOException;
   }
 
   private Result runFlows(String name, int clients, int seconds, String username, String password)
       throws InterruptedException {
-    return runPhase(name, clients, seconds, (client, http) -> {
+    return runPhase(name, clients, seconds, (client, http, worker) -> {
       Flow flow = new Flow(http, username, password);
       return flow::runTimed;
     });
@@ -353,22 +385,56 @@ public final class LoadBenchmark {
 
   private Result runRoute(String name, String path, int clients, int seconds, List<String> tokens)
       throws InterruptedException {
-    boolean guarded = path.equals(BenchConfig.GUARDED_PATH);
-    return runPhase(name, clients, seconds, (client, http) -> {
-      // The same bytes but the path: the public request carries the token too, so both requests
-      // cost the same to send and parse and the difference is the filter's work.
-      byte[] request = http.request("GET", contextPath + path, null, null,
-          "Authorization", "Bearer " + tokens.get(client));
-      RawHttp.Response first = http.send(request, true);
-      check(first.status() == 200 && first.body().contains(guarded ? "\"client_id\"" : "\"public\":true"),
-          "GET " + path, first);
+    return runPhase(name, clients, seconds, (client, http, worker) -> {
+      byte[] request = routeRequest(http, path, tokens.get(client));
+      return () -> routeCall(http, request, path);
+    });
+  }
+
+  /**
+   * Each client sends a public and a guarded request in turn, each timed on its own, so both
+   * kinds meet the same moment-to-moment conditions of a shared machine. Returns the public and
+   * the guarded latencies as two results.
+   */
+  private Result[] runInterleaved(int clients, int seconds, List<String> tokens) throws InterruptedException {
+    Result pair = runPhase("interleaved", clients, seconds, (client, http, worker) -> {
+      byte[] open = routeRequest(http, BenchConfig.PUBLIC_PATH, tokens.get(client));
+      byte[] guarded = routeRequest(http, BenchConfig.GUARDED_PATH, tokens.get(client));
+      boolean[] publicFirst = {true};
       return () -> {
-        RawHttp.Response response = http.send(request, false);
-        if (response.status() != 200) {
-          throw new IOException("GET " + path + ": status " + response.status());
-        }
+        // Which goes first alternates, so neither kind always follows the other.
+        boolean first = publicFirst[0];
+        publicFirst[0] = !first;
+        long start = System.nanoTime();
+        routeCall(http, first ? open : guarded, first ? BenchConfig.PUBLIC_PATH : BenchConfig.GUARDED_PATH);
+        long middle = System.nanoTime();
+        routeCall(http, first ? guarded : open, first ? BenchConfig.GUARDED_PATH : BenchConfig.PUBLIC_PATH);
+        long end = System.nanoTime();
+        worker.side(0).add(first ? middle - start : end - middle);
+        worker.side(1).add(first ? end - middle : middle - start);
       };
     });
+    return new Result[] {pair.side(0), pair.side(1)};
+  }
+
+  /**
+   * The request bytes for a route, checked once. The public request carries the token too, so
+   * both requests cost the same to send and parse and the difference is the filter's work.
+   */
+  private byte[] routeRequest(RawHttp http, String path, String token) throws IOException {
+    byte[] request = http.request("GET", contextPath + path, null, null, "Authorization", "Bearer " + token);
+    RawHttp.Response first = http.send(request, true);
+    boolean guarded = path.equals(BenchConfig.GUARDED_PATH);
+    check(first.status() == 200 && first.body().contains(guarded ? "\"client_id\"" : "\"public\":true"),
+        "GET " + path, first);
+    return request;
+  }
+
+  private static void routeCall(RawHttp http, byte[] request, String path) throws IOException {
+    RawHttp.Response response = http.send(request, false);
+    if (response.status() != 200) {
+      throw new IOException("GET " + path + ": status " + response.status());
+    }
   }
 
   /**
@@ -390,7 +456,7 @@ public final class LoadBenchmark {
         try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
           Operation op;
           try {
-            op = factory.create(client, http);
+            op = factory.create(client, http, worker);
           } catch (IOException | RuntimeException e) {
             worker.fail(e);
             ready.countDown();
@@ -398,6 +464,7 @@ public final class LoadBenchmark {
           }
           ready.countDown();
           go.await();
+          worker.cpuStart = THREADS.getCurrentThreadCpuTime();
           long end = deadline[0];
           while (worker.count < perClientCap) {
             long start = System.nanoTime();
@@ -413,6 +480,7 @@ public final class LoadBenchmark {
             }
           }
           worker.finished = System.nanoTime();
+          worker.cpuEnd = THREADS.getCurrentThreadCpuTime();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -435,20 +503,39 @@ public final class LoadBenchmark {
     return Result.of(name, clients, finished - start, workers, cpuBefore, cpuAfter);
   }
 
+  /** A growable list of latencies in nanoseconds. */
+  private static final class Latencies {
+    long[] values = new long[4096];
+    int count;
+
+    void add(long nanos) {
+      if (count == values.length) {
+        values = Arrays.copyOf(values, values.length * 2);
+      }
+      values[count++] = nanos;
+    }
+  }
+
   /** One client thread's record: latencies in nanoseconds and failures. */
   private static final class Worker {
     Thread thread;
-    long[] latencies = new long[4096];
-    int count;
+    final Latencies latencies = new Latencies();
+    /** Latencies of the parts of an operation, for phases that time them separately. */
+    final Latencies[] sides = {new Latencies(), new Latencies()};
+    long count;
     int errors;
     String firstError;
     long finished;
+    long cpuStart;
+    long cpuEnd;
 
     void record(long nanos) {
-      if (count == latencies.length) {
-        latencies = Arrays.copyOf(latencies, latencies.length * 2);
-      }
-      latencies[count++] = nanos;
+      latencies.add(nanos);
+      count++;
+    }
+
+    Latencies side(int i) {
+      return sides[i];
     }
 
     void fail(Exception e) {
@@ -488,22 +575,44 @@ public final class LoadBenchmark {
 
   /** The outcome of one phase. */
   record Result(String name, int clients, long ops, double seconds, double rate, double p50Millis,
-      double p99Millis, double maxMillis, int errors, double cpuMicrosPerOp, double processCores,
-      double otherCores) {
+      double p99Millis, double maxMillis, double meanMillis, int errors, double cpuMicrosPerOp,
+      double clientCpuMicrosPerOp, double processCores, double otherCores, List<long[]> sides) {
+
+    /** CPU per operation of everything in this JVM but the client threads: the server, when embedded. */
+    double serverCpuMicrosPerOp() {
+      return cpuMicrosPerOp - clientCpuMicrosPerOp;
+    }
 
     static Result of(String name, int clients, long elapsedNanos, Worker[] workers, CpuSample before,
         CpuSample after) {
       int total = 0;
       int errors = 0;
+      long clientNanos = 0;
+      List<long[]> sides = new ArrayList<>();
+      for (int side = 0; side < 2; side++) {
+        int n = 0;
+        for (Worker w : workers) {
+          n += w.sides[side].count;
+        }
+        long[] values = new long[n];
+        int at = 0;
+        for (Worker w : workers) {
+          System.arraycopy(w.sides[side].values, 0, values, at, w.sides[side].count);
+          at += w.sides[side].count;
+        }
+        Arrays.sort(values);
+        sides.add(values);
+      }
       for (Worker w : workers) {
-        total += w.count;
+        total += (int) w.count;
         errors += w.errors;
+        clientNanos += w.cpuEnd - w.cpuStart;
       }
       long[] all = new long[total];
       int at = 0;
       for (Worker w : workers) {
-        System.arraycopy(w.latencies, 0, all, at, w.count);
-        at += w.count;
+        System.arraycopy(w.latencies.values, 0, all, at, w.latencies.count);
+        at += w.latencies.count;
       }
       Arrays.sort(all);
       double seconds = elapsedNanos / 1e9;
@@ -516,8 +625,26 @@ public final class LoadBenchmark {
         otherCores = Math.max(0, busyShare * Runtime.getRuntime().availableProcessors() - processCores);
       }
       return new Result(name, clients, total, seconds, total / seconds, percentile(all, 50) / 1e6,
-          percentile(all, 99) / 1e6, total == 0 ? Double.NaN : all[total - 1] / 1e6, errors,
-          total == 0 ? Double.NaN : processNanos / 1e3 / total, processCores, otherCores);
+          percentile(all, 99) / 1e6, total == 0 ? Double.NaN : all[total - 1] / 1e6, mean(all) / 1e6, errors,
+          total == 0 ? Double.NaN : processNanos / 1e3 / total, total == 0 ? Double.NaN : clientNanos / 1e3 / total,
+          processCores, otherCores, sides);
+    }
+
+    static double mean(long[] values) {
+      double sum = 0;
+      for (long v : values) {
+        sum += v;
+      }
+      return values.length == 0 ? Double.NaN : sum / values.length;
+    }
+
+    /** The latencies of one part of each operation, as a result of their own (no CPU figures). */
+    Result side(int i) {
+      long[] values = sides.get(i);
+      return new Result(name + (i == 0 ? "-public" : "-guarded"), clients, values.length, seconds,
+          values.length / seconds, percentile(values, 50) / 1e6, percentile(values, 99) / 1e6,
+          values.length == 0 ? Double.NaN : values[values.length - 1] / 1e6, mean(values) / 1e6, errors,
+          Double.NaN, Double.NaN, processCores, otherCores, List.of());
     }
 
     /** Nearest-rank percentile of sorted values. */
@@ -530,20 +657,31 @@ public final class LoadBenchmark {
     }
 
     static String header() {
-      return String.format(Locale.ROOT, "  %-13s %7s %9s %7s %10s %9s %9s %9s %6s %9s %6s %6s",
+      return String.format(Locale.ROOT, "  %-13s %7s %9s %7s %10s %9s %9s %9s %6s %9s %9s %6s %6s",
           "phase", "clients", "ops", "secs", "ops/s", "p50 ms", "p99 ms", "max ms", "errors", "cpu us/op",
-          "ours", "others");
+          "client us", "ours", "others");
     }
 
     String row() {
-      return String.format(Locale.ROOT, "  %-13s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %6.2f %6.2f",
+      return String.format(Locale.ROOT, "  %-13s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %9.1f %6.2f %6.2f",
           name, clients, ops, seconds, rate, p50Millis, p99Millis, maxMillis, errors, cpuMicrosPerOp,
-          processCores, otherCores);
+          clientCpuMicrosPerOp, processCores, otherCores);
     }
   }
 
   /** Public and guarded rounds at one concurrency. */
-  record RouteComparison(int clients, List<Result> open, List<Result> guarded) {
+  record RouteComparison(int clients, List<Result> open, List<Result> guarded, Result mixedPublic,
+      Result mixedGuarded) {
+
+    /** From the interleaved run: each client's request rate goes as 1 / its mean latency. */
+    double interleavedOverheadPercent() {
+      return (1 - mixedPublic.meanMillis() / mixedGuarded.meanMillis()) * 100;
+    }
+
+    double interleavedExtraMicros() {
+      return (mixedGuarded.meanMillis() - mixedPublic.meanMillis()) * 1000;
+    }
+
     double publicRate() {
       return open.stream().mapToDouble(Result::rate).average().orElse(Double.NaN);
     }
@@ -577,6 +715,14 @@ public final class LoadBenchmark {
     /** Extra CPU per request on the guarded route, as a share of the public route's. */
     double cpuOverheadPercent() {
       return (guardedCpu() / publicCpu() - 1) * 100;
+    }
+
+    double publicServerCpu() {
+      return median(open, Result::serverCpuMicrosPerOp);
+    }
+
+    double guardedServerCpu() {
+      return median(guarded, Result::serverCpuMicrosPerOp);
     }
 
     double otherCores() {
@@ -716,22 +862,37 @@ public final class LoadBenchmark {
           .append(" s per level:\n\n");
       flowTable(md, pbkdf2);
     }
-    md.append("\nGuarded vs public route (").append(rounds).append(" alternating rounds of ")
-        .append(routeDurationSeconds).append(" s each; req/s is the mean of the rounds, overhead = 1 - guarded/public;"
-            + " CPU is this JVM's CPU time per request, median of the rounds):\n\n");
+    md.append("\nGuarded vs public route (").append(rounds).append(" rounds of ")
+        .append(routeDurationSeconds).append(" s each, public first in even rounds and guarded first in odd ones;"
+            + " req/s is the mean of the rounds, overhead = 1 - guarded/public;"
+            + " CPU is this JVM's CPU time per request, median of the rounds; \"server\" leaves out the client"
+            + " threads' own CPU time):\n\n");
     md.append("| clients | public req/s | guarded req/s | overhead (mean) | overhead (median round) |"
         + " public p50 / p99 ms | guarded p50 / p99 ms | CPU us/req public / guarded | CPU overhead |"
-        + " other load (cores) | rounds public | rounds guarded |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        + " server CPU us/req public / guarded | other load (cores) | rounds public | rounds guarded |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     for (RouteComparison r : routes) {
       md.append(String.format(Locale.ROOT,
-          "| %d | %.0f | %.0f | %.1f %% | %.1f %% | %.3f / %.3f | %.3f / %.3f | %.1f / %.1f | %+.1f %% | %.2f | %s | %s |%n",
+          "| %d | %.0f | %.0f | %.1f %% | %.1f %% | %.3f / %.3f | %.3f / %.3f | %.1f / %.1f | %+.1f %% | %s | %.2f | %s | %s |%n",
           r.clients(), r.publicRate(), r.guardedRate(), r.overheadPercent(), r.medianRoundOverheadPercent(),
           RouteComparison.median(r.open(), Result::p50Millis), RouteComparison.median(r.open(), Result::p99Millis),
           RouteComparison.median(r.guarded(), Result::p50Millis),
           RouteComparison.median(r.guarded(), Result::p99Millis),
-          r.publicCpu(), r.guardedCpu(), r.cpuOverheadPercent(), r.otherCores(),
-          rates(r.open()), rates(r.guarded())));
+          r.publicCpu(), r.guardedCpu(), r.cpuOverheadPercent(),
+          embedded ? String.format(Locale.ROOT, "%.1f / %.1f", r.publicServerCpu(), r.guardedServerCpu()) : "n/a",
+          r.otherCores(), rates(r.open()), rates(r.guarded())));
+    }
+    md.append("\nInterleaved (each client alternates a public and a guarded request, each timed; ")
+        .append(2 * routeDurationSeconds).append(" s per level; overhead = 1 - mean public / mean guarded latency,"
+            + " which is what it does to each client's request rate):\n\n");
+    md.append("| clients | public mean / p50 / p99 ms | guarded mean / p50 / p99 ms | extra per guarded request |"
+        + " overhead |\n");
+    md.append("|---:|---:|---:|---:|---:|\n");
+    for (RouteComparison r : routes) {
+      md.append(String.format(Locale.ROOT, "| %d | %.3f / %.3f / %.3f | %.3f / %.3f / %.3f | %+.1f us | %.1f %% |%n",
+          r.clients(), r.mixedPublic().meanMillis(), r.mixedPublic().p50Millis(), r.mixedPublic().p99Millis(),
+          r.mixedGuarded().meanMillis(), r.mixedGuarded().p50Millis(), r.mixedGuarded().p99Millis(),
+          r.interleavedExtraMicros(), r.interleavedOverheadPercent()));
     }
     md.append("\n\"Other load\" is the CPU that processes other than this JVM used during a phase"
         + " (the highest of the rounds for routes), from /proc/stat; 0 means the machine was ours.\n");
@@ -743,13 +904,14 @@ public final class LoadBenchmark {
     return String.join(", ", results.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.rate())).toList());
   }
 
-  private static void flowTable(StringBuilder md, List<Result> results) {
-    md.append("| clients | flows | flows/s | p50 ms | p99 ms | max ms | CPU ms/flow | other load (cores) |\n");
+  private void flowTable(StringBuilder md, List<Result> results) {
+    md.append("| clients | flows | flows/s | p50 ms | p99 ms | max ms | CPU ms/flow (client + server) |"
+        + " other load (cores) |\n");
     md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
-      md.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+      md.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.2f | %.2f | %.2f | %.2f (%.2f + %.2f) | %.2f |%n",
           r.clients(), r.ops(), r.rate(), r.p50Millis(), r.p99Millis(), r.maxMillis(), r.cpuMicrosPerOp() / 1000,
-          r.otherCores()));
+          r.clientCpuMicrosPerOp() / 1000, r.serverCpuMicrosPerOp() / 1000, r.otherCores()));
     }
   }
 }
