@@ -46,7 +46,7 @@ options:
   --warmup S              warm-up seconds (default 10)
   --concurrency LIST      flow concurrency levels (default 1,4,16)
   --pbkdf2-concurrency L  PBKDF2 flow levels, or none (default 1,4)
-  --route-concurrency L   route concurrency levels (default 1,4,16)
+  --route-concurrency L   route concurrency levels, or none (default 1,4,16)
   --tokens N              tokens for the memory run (default 1000000)
   --quick                 3 s phases, 2 rounds, 3 s warm-up
   --wait-idle S           wait up to S seconds for other processes to leave the CPUs alone

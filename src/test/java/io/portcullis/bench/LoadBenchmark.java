@@ -111,7 +111,7 @@ public final class LoadBenchmark {
           case "--concurrency" -> concurrency = list(value);
           case "--pbkdf2-concurrency" -> pbkdf2Concurrency = value.equals("none") ? new int[0] : list(value);
           case "--pbkdf2-duration" -> pbkdf2DurationSeconds = positive(value);
-          case "--route-concurrency" -> routeConcurrency = list(value);
+          case "--route-concurrency" -> routeConcurrency = value.equals("none") ? new int[0] : list(value);
           case "--route-duration" -> routeDurationSeconds = positive(value);
           case "--rounds" -> rounds = positive(value);
           case "--max-ops" -> maxOps = Long.parseLong(value);
@@ -160,7 +160,7 @@ public final class LoadBenchmark {
     System.err.println("""
         usage: LoadBenchmark [--duration S] [--warmup S] [--concurrency 1,4,16]
                              [--pbkdf2-concurrency 1,4|none] [--pbkdf2-duration S]
-                             [--route-concurrency 1,4,16] [--route-duration S] [--rounds N]
+                             [--route-concurrency 1,4,16|none] [--route-duration S] [--rounds N]
                              [--max-ops N]
                              [--markdown FILE] [--url http://127.0.0.1:PORT[/context]]
                LoadBenchmark --serve SECONDS      start the WAR with the benchmark config, print its URL
@@ -295,7 +295,7 @@ public final class LoadBenchmark {
     // ---- guarded vs public ----
     System.out.println("\nRoute requests: " + BenchConfig.PUBLIC_PATH + " (public) vs " + BenchConfig.GUARDED_PATH
         + " (bearer, scope email), " + rounds + " rounds of " + routeDurationSeconds + " s each, order alternating");
-    int most = Arrays.stream(routeConcurrency).max().orElse(1);
+    int most = Arrays.stream(routeConcurrency).max().orElse(0);
     List<String> tokens = tokens(most);
     System.out.println(Result.header());
     List<RouteComparison> routes = new ArrayList<>();
