@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load and memory benchmark of Portcullis (docs/benchmarks.md).
 #
-#   bench/run.sh                      # full run: about 4 minutes of load, then the memory runs (1 min)
+#   bench/run.sh                      # full run: about 5 minutes of load, then the memory runs (1 min)
 #   bench/run.sh --quick              # 3 s phases, for checking the set-up (figures are rough)
 #   bench/run.sh --duration 20 --route-duration 10 --rounds 6
 #   bench/run.sh --skip-memory -- --url http://127.0.0.1:8080   # extra LoadBenchmark options after --
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 DURATION=10
 ROUTE_DURATION=5
 ROUNDS=4
-WARMUP=10
+WARMUP=20
 CONCURRENCY=1,4,16
 PBKDF2_CONCURRENCY=1,4
 ROUTE_CONCURRENCY=1,4,16
@@ -43,7 +43,7 @@ options:
   --duration S            seconds per flow level (default 10)
   --route-duration S      seconds per public/guarded route run (default 5)
   --rounds N              alternating public/guarded rounds per concurrency (default 4)
-  --warmup S              warm-up seconds (default 10)
+  --warmup S              warm-up seconds (default 20)
   --concurrency LIST      flow concurrency levels (default 1,4,16)
   --pbkdf2-concurrency L  PBKDF2 flow levels, or none (default 1,4)
   --route-concurrency L   route concurrency levels, or none (default 1,4,16)

@@ -65,7 +65,7 @@ public final class LoadBenchmark {
   // ---- options ----
   private String url;
   private int durationSeconds = 10;
-  private int warmupSeconds = 10;
+  private int warmupSeconds = 20;
   private int[] concurrency = {1, 4, 16};
   private int[] pbkdf2Concurrency = {1, 4};
   private int pbkdf2DurationSeconds = -1;
@@ -548,35 +548,63 @@ public final class LoadBenchmark {
   }
 
   /**
-   * CPU time of this process (client and, when embedded, server) and of the whole machine, from
-   * {@code /proc/stat}: the machine is shared, so every phase reports how much CPU other
-   * processes took while it ran.
+   * CPU time of this process (client and, when embedded, server), of every other process, and
+   * the time the hypervisor gave this machine's CPUs to someone else (steal), from {@code /proc}.
+   * The machine is shared, so every phase reports what else ran while it did.
    */
-  record CpuSample(long processNanos, long machineBusyTicks, long machineTotalTicks) {
+  record CpuSample(long processNanos, Map<Integer, Long> otherProcessTicks, long stealTicks, long totalTicks) {
+    static final long SELF = ProcessHandle.current().pid();
+
     static CpuSample now() {
       long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
-      long busy = -1;
+      Map<Integer, Long> others = new java.util.HashMap<>();
+      long steal = -1;
       long total = -1;
       try {
-        String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0); // cpu user nice system idle iowait ...
+        String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0); // cpu user nice system idle iowait irq softirq steal
         String[] f = cpu.trim().split("\\s+");
         total = 0;
         for (int i = 1; i < Math.min(f.length, 9); i++) { // guest time is already in user
           total += Long.parseLong(f[i]);
         }
-        busy = total - Long.parseLong(f[4]) - Long.parseLong(f[5]);
+        steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+        try (java.util.stream.Stream<Path> entries = Files.list(Path.of("/proc"))) {
+          for (Path entry : (Iterable<Path>) entries::iterator) {
+            String name = entry.getFileName().toString();
+            if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == SELF) {
+              continue;
+            }
+            try {
+              String stat = Files.readString(entry.resolve("stat"));
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              others.put(Integer.parseInt(name), Long.parseLong(fields[11]) + Long.parseLong(fields[12])); // utime stime
+            } catch (IOException | RuntimeException gone) {
+              // the process ended meanwhile
+            }
+          }
+        }
       } catch (IOException | RuntimeException e) {
-        // not Linux: no machine-wide figure
+        // not Linux: no machine-wide figures
       }
-      return new CpuSample(process, busy, total);
+      return new CpuSample(process, others, steal, total);
+    }
+
+    /** CPU ticks other processes used since {@code before} (those that ended meanwhile are missed). */
+    long otherTicksSince(CpuSample before) {
+      long ticks = 0;
+      for (Map.Entry<Integer, Long> e : otherProcessTicks.entrySet()) {
+        ticks += Math.max(0, e.getValue() - before.otherProcessTicks.getOrDefault(e.getKey(), 0L));
+      }
+      return ticks;
     }
   }
 
   /** The outcome of one phase. */
   record Result(String name, int clients, long ops, double seconds, double rate, double p50Millis,
       double p99Millis, double maxMillis, double meanMillis, int errors, double cpuMicrosPerOp,
-      double clientCpuMicrosPerOp, double processCores, double otherCores, List<long[]> sides) {
+      double clientCpuMicrosPerOp, double processCores, double otherCores, double stealCores,
+      List<long[]> sides) {
 
     /** CPU per operation of everything in this JVM but the client threads: the server, when embedded. */
     double serverCpuMicrosPerOp() {
@@ -619,15 +647,17 @@ public final class LoadBenchmark {
       long processNanos = after.processNanos() - before.processNanos();
       double processCores = processNanos / (double) elapsedNanos;
       double otherCores = Double.NaN;
-      if (before.machineTotalTicks() >= 0 && after.machineTotalTicks() > before.machineTotalTicks()) {
-        double busyShare = (after.machineBusyTicks() - before.machineBusyTicks())
-            / (double) (after.machineTotalTicks() - before.machineTotalTicks());
-        otherCores = Math.max(0, busyShare * Runtime.getRuntime().availableProcessors() - processCores);
+      double stealCores = Double.NaN;
+      if (before.totalTicks() >= 0 && after.totalTicks() > before.totalTicks()) {
+        long ticks = after.totalTicks() - before.totalTicks();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        otherCores = after.otherTicksSince(before) / (double) ticks * cpus;
+        stealCores = (after.stealTicks() - before.stealTicks()) / (double) ticks * cpus;
       }
       return new Result(name, clients, total, seconds, total / seconds, percentile(all, 50) / 1e6,
           percentile(all, 99) / 1e6, total == 0 ? Double.NaN : all[total - 1] / 1e6, mean(all) / 1e6, errors,
           total == 0 ? Double.NaN : processNanos / 1e3 / total, total == 0 ? Double.NaN : clientNanos / 1e3 / total,
-          processCores, otherCores, sides);
+          processCores, otherCores, stealCores, sides);
     }
 
     static double mean(long[] values) {
@@ -644,7 +674,7 @@ public final class LoadBenchmark {
       return new Result(name + (i == 0 ? "-public" : "-guarded"), clients, values.length, seconds,
           values.length / seconds, percentile(values, 50) / 1e6, percentile(values, 99) / 1e6,
           values.length == 0 ? Double.NaN : values[values.length - 1] / 1e6, mean(values) / 1e6, errors,
-          Double.NaN, Double.NaN, processCores, otherCores, List.of());
+          Double.NaN, Double.NaN, processCores, otherCores, stealCores, List.of());
     }
 
     /** Nearest-rank percentile of sorted values. */
@@ -657,15 +687,16 @@ public final class LoadBenchmark {
     }
 
     static String header() {
-      return String.format(Locale.ROOT, "  %-13s %7s %9s %7s %10s %9s %9s %9s %6s %9s %9s %6s %6s",
+      return String.format(Locale.ROOT, "  %-13s %7s %9s %7s %10s %9s %9s %9s %6s %9s %9s %6s %6s %6s",
           "phase", "clients", "ops", "secs", "ops/s", "p50 ms", "p99 ms", "max ms", "errors", "cpu us/op",
-          "client us", "ours", "others");
+          "client us", "ours", "others", "steal");
     }
 
     String row() {
-      return String.format(Locale.ROOT, "  %-13s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %9.1f %6.2f %6.2f",
+      return String.format(Locale.ROOT,
+          "  %-13s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %9.1f %6.2f %6.2f %6.2f",
           name, clients, ops, seconds, rate, p50Millis, p99Millis, maxMillis, errors, cpuMicrosPerOp,
-          clientCpuMicrosPerOp, processCores, otherCores);
+          clientCpuMicrosPerOp, processCores, otherCores, stealCores);
     }
   }
 
@@ -728,6 +759,11 @@ public final class LoadBenchmark {
     double otherCores() {
       return java.util.stream.Stream.concat(open.stream(), guarded.stream())
           .mapToDouble(Result::otherCores).max().orElse(Double.NaN);
+    }
+
+    double stealCores() {
+      return java.util.stream.Stream.concat(open.stream(), guarded.stream())
+          .mapToDouble(Result::stealCores).max().orElse(Double.NaN);
     }
 
     static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
@@ -869,18 +905,18 @@ public final class LoadBenchmark {
             + " threads' own CPU time):\n\n");
     md.append("| clients | public req/s | guarded req/s | overhead (mean) | overhead (median round) |"
         + " public p50 / p99 ms | guarded p50 / p99 ms | CPU us/req public / guarded | CPU overhead |"
-        + " server CPU us/req public / guarded | other load (cores) | rounds public | rounds guarded |\n");
+        + " server CPU us/req public / guarded | other processes / steal (cores) | rounds public | rounds guarded |\n");
     md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     for (RouteComparison r : routes) {
       md.append(String.format(Locale.ROOT,
-          "| %d | %.0f | %.0f | %.1f %% | %.1f %% | %.3f / %.3f | %.3f / %.3f | %.1f / %.1f | %+.1f %% | %s | %.2f | %s | %s |%n",
+          "| %d | %.0f | %.0f | %.1f %% | %.1f %% | %.3f / %.3f | %.3f / %.3f | %.1f / %.1f | %+.1f %% | %s | %.2f / %.2f | %s | %s |%n",
           r.clients(), r.publicRate(), r.guardedRate(), r.overheadPercent(), r.medianRoundOverheadPercent(),
           RouteComparison.median(r.open(), Result::p50Millis), RouteComparison.median(r.open(), Result::p99Millis),
           RouteComparison.median(r.guarded(), Result::p50Millis),
           RouteComparison.median(r.guarded(), Result::p99Millis),
           r.publicCpu(), r.guardedCpu(), r.cpuOverheadPercent(),
           embedded ? String.format(Locale.ROOT, "%.1f / %.1f", r.publicServerCpu(), r.guardedServerCpu()) : "n/a",
-          r.otherCores(), rates(r.open()), rates(r.guarded())));
+          r.otherCores(), r.stealCores(), rates(r.open()), rates(r.guarded())));
     }
     md.append("\nInterleaved (each client alternates a public and a guarded request, each timed; ")
         .append(2 * routeDurationSeconds).append(" s per level; overhead = 1 - mean public / mean guarded latency,"
@@ -894,8 +930,9 @@ public final class LoadBenchmark {
           r.mixedGuarded().meanMillis(), r.mixedGuarded().p50Millis(), r.mixedGuarded().p99Millis(),
           r.interleavedExtraMicros(), r.interleavedOverheadPercent()));
     }
-    md.append("\n\"Other load\" is the CPU that processes other than this JVM used during a phase"
-        + " (the highest of the rounds for routes), from /proc/stat; 0 means the machine was ours.\n");
+    md.append("\n\"Other processes\" is the CPU time every other process on the machine used during a phase"
+        + " (the highest of the rounds for routes), from /proc/*/stat; \"steal\" is time the hypervisor gave"
+        + " this machine's CPUs to other guests, from /proc/stat. Both 0 means the machine was ours.\n");
     md.append("\nFailed requests: ").append(errors).append(".\n");
     return md.toString();
   }
@@ -906,12 +943,12 @@ public final class LoadBenchmark {
 
   private void flowTable(StringBuilder md, List<Result> results) {
     md.append("| clients | flows | flows/s | p50 ms | p99 ms | max ms | CPU ms/flow (client + server) |"
-        + " other load (cores) |\n");
+        + " other processes / steal (cores) |\n");
     md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
-      md.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.2f | %.2f | %.2f | %.2f (%.2f + %.2f) | %.2f |%n",
+      md.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.2f | %.2f | %.2f | %.2f (%.2f + %.2f) | %.2f / %.2f |%n",
           r.clients(), r.ops(), r.rate(), r.p50Millis(), r.p99Millis(), r.maxMillis(), r.cpuMicrosPerOp() / 1000,
-          r.clientCpuMicrosPerOp() / 1000, r.serverCpuMicrosPerOp() / 1000, r.otherCores()));
+          r.clientCpuMicrosPerOp() / 1000, r.serverCpuMicrosPerOp() / 1000, r.otherCores(), r.stealCores()));
     }
   }
 }
