@@ -56,11 +56,19 @@ public final class CaffeineTokenStore implements TokenStore {
     this.revokedGrants = cache(Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
   }
 
+  /**
+   * Maintenance (draining the read and write buffers, evicting, expiring) runs on the calling
+   * thread. Caffeine's default hands it to {@code ForkJoinPool.commonPool()}, which wakes a pool
+   * thread after nearly every write and about every sixteenth token lookup; on a small machine
+   * those wake-ups cost more CPU than the lookups themselves (docs/benchmarks.md). The work done
+   * is the same, and it no longer waits behind whatever else the JVM runs on the common pool.
+   */
   private <K, V extends Expiring> Cache<K, V> cache(long maximumSize, Ticker ticker) {
     return Caffeine.newBuilder()
         .ticker(ticker)
         .maximumSize(maximumSize)
         .expireAfter(new ExpiresAt<K, V>(clock))
+        .executor(Runnable::run)
         .build();
   }
 

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Load and memory benchmark of Portcullis (docs/benchmarks.md).
+#
+#   bench/run.sh                      # full run: about 5 minutes of load, then the memory runs (1 min)
+#   bench/run.sh --quick              # 3 s phases, for checking the set-up (figures are rough)
+#   bench/run.sh --duration 20 --route-duration 10 --rounds 6
+#   bench/run.sh --skip-memory -- --url http://127.0.0.1:8080   # extra LoadBenchmark options after --
+#
+# Builds the WAR and the test classes, then runs on this machine's loopback only:
+#   1. io.portcullis.bench.LoadBenchmark: the WAR in embedded Jetty 12, complete flows at 1, 4 and
+#      16 clients ({noop} user, then a {pbkdf2-sha256} user at 1 and 4), guarded vs public route;
+#   2. io.portcullis.bench.TokenMemory: heap of 1,000,000 live tokens in the Caffeine store, with
+#      the default heap and again with -Xmx400m.
+# Everything it prints is also kept in target/bench/<time>/ (machine.txt, load.log, load.md,
+# memory.log, memory-xmx400m.log). Exits non-zero if any step fails.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+DURATION=10
+ROUTE_DURATION=5
+ROUNDS=4
+WARMUP=20
+CONCURRENCY=1,4,16
+PBKDF2_CONCURRENCY=1,4
+ROUTE_CONCURRENCY=1,4,16
+TOKENS=1000000
+SKIP_BUILD=0
+SKIP_LOAD=0
+SKIP_MEMORY=0
+WAIT_IDLE=0
+EXTRA=()
+
+# The JVM flags of each run, recorded in the results.
+LOAD_JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC)
+MEMORY_JVM_FLAGS=(-XX:+UseG1GC)
+MEMORY_400_JVM_FLAGS=(-Xmx400m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError)
+
+usage() {
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  cat <<'EOF'
+options:
+  --duration S            seconds per flow level (default 10)
+  --route-duration S      seconds per public/guarded route run (default 5)
+  --rounds N              alternating public/guarded rounds per concurrency (default 4)
+  --warmup S              warm-up seconds (default 20)
+  --concurrency LIST      flow concurrency levels (default 1,4,16)
+  --pbkdf2-concurrency L  PBKDF2 flow levels, or none (default 1,4)
+  --route-concurrency L   route concurrency levels, or none (default 1,4,16)
+  --tokens N              tokens for the memory run (default 1000000)
+  --quick                 3 s phases, 2 rounds, 3 s warm-up
+  --wait-idle S           wait up to S seconds for other processes to leave the CPUs alone
+  --skip-build | --skip-load | --skip-memory
+  -- ARGS                 passed to LoadBenchmark as they are
+EOF
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --route-duration) ROUTE_DURATION="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --concurrency) CONCURRENCY="$2"; shift 2 ;;
+    --pbkdf2-concurrency) PBKDF2_CONCURRENCY="$2"; shift 2 ;;
+    --route-concurrency) ROUTE_CONCURRENCY="$2"; shift 2 ;;
+    --tokens) TOKENS="$2"; shift 2 ;;
+    --quick) DURATION=3; ROUTE_DURATION=3; ROUNDS=2; WARMUP=3; shift ;;
+    --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
+    --skip-build) SKIP_BUILD=1; shift ;;
+    --skip-load) SKIP_LOAD=1; shift ;;
+    --skip-memory) SKIP_MEMORY=1; shift ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+OUT="target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
+CLASSPATH_FILE=target/bench/classpath.txt
+
+if [ "$SKIP_BUILD" = 0 ]; then
+  echo "== build: mvn -q -B -DskipTests package test-compile"
+  mvn -q -B -DskipTests package test-compile
+  mkdir -p target/bench
+  echo "== test classpath: mvn -q -B dependency:build-classpath -Dmdep.includeScope=test"
+  mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CLASSPATH_FILE"
+fi
+for needed in target/portcullis.war target/classes target/test-classes/io/portcullis/bench "$CLASSPATH_FILE"; do
+  if [ ! -e "$needed" ]; then
+    echo "bench/run.sh: $needed is missing; run without --skip-build" >&2
+    exit 1
+  fi
+done
+CP="target/classes:target/test-classes:$(cat "$CLASSPATH_FILE")"
+mkdir -p "$OUT"
+
+# CPU busy (in cores) over a few seconds, from /proc/stat: the benchmark shares the machine.
+busy_cores() {
+  local a b
+  a=$(head -1 /proc/stat)
+  sleep 3
+  b=$(head -1 /proc/stat)
+  awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN {
+    split(a, x, " "); split(b, y, " ");
+    tot = 0; for (i = 2; i <= 9; i++) tot += y[i] - x[i];
+    idle = (y[5] - x[5]) + (y[6] - x[6]);
+    printf "%.2f", (tot > 0 ? (tot - idle) / tot * n : 0) }'
+}
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+  echo "--- nproc"; nproc
+  echo "--- lscpu | head -20"; lscpu | head -20
+  echo "--- free -h"; free -h
+  echo "--- java -version"; java -version 2>&1
+  echo "--- load before start"; cat /proc/loadavg
+  echo "CPU busy before start (cores, 3 s sample): $(busy_cores)"
+} | tee "$OUT/machine.txt"
+
+if [ "$WAIT_IDLE" -gt 0 ]; then
+  waited=0
+  while :; do
+    busy=$(busy_cores)
+    if awk -v b="$busy" 'BEGIN { exit !(b < 0.2) }'; then
+      echo "machine idle (busy $busy cores)"; break
+    fi
+    waited=$((waited + 3))
+    if [ "$waited" -ge "$WAIT_IDLE" ]; then
+      echo "still busy ($busy cores) after ${WAIT_IDLE}s; running anyway" | tee -a "$OUT/machine.txt"; break
+    fi
+    echo "other processes use $busy cores; waiting"
+  done
+fi
+
+if [ "$SKIP_LOAD" = 0 ]; then
+  echo "== load: java ${LOAD_JVM_FLAGS[*]} io.portcullis.bench.LoadBenchmark"
+  java "${LOAD_JVM_FLAGS[@]}" -Dportcullis.war=target/portcullis.war -cp "$CP" io.portcullis.bench.LoadBenchmark \
+      --duration "$DURATION" --route-duration "$ROUTE_DURATION" --rounds "$ROUNDS" --warmup "$WARMUP" \
+      --concurrency "$CONCURRENCY" --pbkdf2-concurrency "$PBKDF2_CONCURRENCY" \
+      --route-concurrency "$ROUTE_CONCURRENCY" --markdown "$OUT/load.md" ${EXTRA[@]+"${EXTRA[@]}"} \
+      2>&1 | tee "$OUT/load.log"
+fi
+
+if [ "$SKIP_MEMORY" = 0 ]; then
+  echo "== memory: java ${MEMORY_JVM_FLAGS[*]} io.portcullis.bench.TokenMemory --tokens $TOKENS"
+  java "${MEMORY_JVM_FLAGS[@]}" -cp "$CP" io.portcullis.bench.TokenMemory --tokens "$TOKENS" --histogram 12 \
+      2>&1 | tee "$OUT/memory.log"
+  echo "== memory under -Xmx400m: java ${MEMORY_400_JVM_FLAGS[*]} io.portcullis.bench.TokenMemory --tokens $TOKENS"
+  java "${MEMORY_400_JVM_FLAGS[@]}" -cp "$CP" io.portcullis.bench.TokenMemory --tokens "$TOKENS" \
+      2>&1 | tee "$OUT/memory-xmx400m.log"
+  echo "-Xmx400m run completed without OutOfMemoryError" | tee -a "$OUT/memory-xmx400m.log"
+fi
+
+echo "== results in $OUT"
