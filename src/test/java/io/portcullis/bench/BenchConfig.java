@@ -59,6 +59,10 @@ final class BenchConfig {
     JsonArray scopes = new JsonArray();
     scopes.add(SCOPE);
     client.add("scopes", scopes);
+    JsonArray grants = new JsonArray();
+    grants.add("authorization_code");
+    grants.add("client_credentials");
+    client.add("grantTypes", grants);
     JsonArray clients = new JsonArray();
     clients.add(client);
     root.add("clients", clients);

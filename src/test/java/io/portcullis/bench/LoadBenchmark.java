@@ -59,6 +59,7 @@ public final class LoadBenchmark {
 
   static final String AUTHORIZE = "/invoke/pub.apigateway.oauth2/authorize";
   static final String TOKEN = "/invoke/pub.apigateway.oauth2/getAccessToken";
+  static final String INTROSPECT = "/invoke/pub.apigateway.oauth2/introspectToken";
   private static final int READ_TIMEOUT_MILLIS = 30_000;
   private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -70,6 +71,7 @@ public final class LoadBenchmark {
   private int[] pbkdf2Concurrency = {1, 4};
   private int pbkdf2DurationSeconds = -1;
   private int[] routeConcurrency = {1, 4, 16};
+  private int[] lifecycleConcurrency = {1, 4, 16};
   private int routeDurationSeconds = 5;
   private int rounds = 4;
   private long maxOps = 20_000_000;
@@ -113,6 +115,7 @@ public final class LoadBenchmark {
           case "--pbkdf2-duration" -> pbkdf2DurationSeconds = positive(value);
           case "--route-concurrency" -> routeConcurrency = value.equals("none") ? new int[0] : list(value);
           case "--route-duration" -> routeDurationSeconds = positive(value);
+          case "--lifecycle-concurrency" -> lifecycleConcurrency = value.equals("none") ? new int[0] : list(value);
           case "--rounds" -> rounds = positive(value);
           case "--max-ops" -> maxOps = Long.parseLong(value);
           case "--markdown" -> markdown = Path.of(value);
@@ -130,7 +133,7 @@ public final class LoadBenchmark {
     if (warmupSeconds < 0 || maxOps < 1) {
       usage("--warmup must be >= 0 and --max-ops >= 1");
     }
-    for (int c : concat(concurrency, pbkdf2Concurrency, routeConcurrency)) {
+    for (int c : concat(concurrency, pbkdf2Concurrency, routeConcurrency, lifecycleConcurrency)) {
       if (c < 1 || c > 256) {
         usage("concurrency must be between 1 and 256");
       }
@@ -161,6 +164,7 @@ public final class LoadBenchmark {
         usage: LoadBenchmark [--duration S] [--warmup S] [--concurrency 1,4,16]
                              [--pbkdf2-concurrency 1,4|none] [--pbkdf2-duration S]
                              [--route-concurrency 1,4,16|none] [--route-duration S] [--rounds N]
+                             [--lifecycle-concurrency 1,4,16|none]
                              [--max-ops N]
                              [--markdown FILE] [--url http://127.0.0.1:PORT[/context]]
                LoadBenchmark --serve SECONDS      start the WAR with the benchmark config, print its URL
@@ -216,7 +220,8 @@ public final class LoadBenchmark {
     long planned = 2L * warmupSeconds
         + (long) concurrency.length * durationSeconds
         + (long) pbkdf2Concurrency.length * (pbkdf2DurationSeconds + 5)
-        + (long) routeConcurrency.length * (rounds + 1) * 2 * routeDurationSeconds;
+        + (long) routeConcurrency.length * (rounds + 1) * 2 * routeDurationSeconds
+        + (long) lifecycleConcurrency.length * 2 * durationSeconds;
     long limit = planned + 180;
     Thread watchdog = new Thread(() -> {
       try {
@@ -339,7 +344,39 @@ public final class LoadBenchmark {
       routes.add(comparison);
     }
 
+    // ---- client credentials issuance and introspection ----
+    List<Result> issued = new ArrayList<>();
+    List<Result> introspected = new ArrayList<>();
+    if (lifecycleConcurrency.length > 0) {
+      System.out.println("\nClient credentials tokens (form + Basic) and introspections (form + Basic, a live"
+          + " token), " + durationSeconds + " s per level");
+      System.out.println(Result.header());
+      for (int c : lifecycleConcurrency) {
+        Result r = runClientCredentials(c, durationSeconds);
+        System.out.println(r.row());
+        issued.add(r);
+        errors += r.errors;
+      }
+      List<String> live = tokens(Arrays.stream(lifecycleConcurrency).max().orElse(1));
+      for (int c : lifecycleConcurrency) {
+        Result r = runIntrospection(c, durationSeconds, live);
+        System.out.println(r.row());
+        introspected.add(r);
+        errors += r.errors;
+      }
+    }
+
     String md = markdown(started, flows, pbkdf2, routes, errors);
+    if (!issued.isEmpty()) {
+      StringBuilder more = new StringBuilder(md);
+      more.append("\nClient credentials tokens issued (POST getAccessToken, grant_type=client_credentials, Basic), ")
+          .append(durationSeconds).append(" s per level:\n\n");
+      flowTable(more, issued);
+      more.append("\nIntrospections of a live access token (POST introspectToken, Basic), ")
+          .append(durationSeconds).append(" s per level:\n\n");
+      flowTable(more, introspected);
+      md = more.toString();
+    }
     System.out.println("\n" + md);
     if (markdown != null) {
       Files.writeString(markdown, md);
@@ -389,6 +426,40 @@ public final class LoadBenchmark {
       byte[] request = routeRequest(http, path, tokens.get(client));
       return () -> routeCall(http, request, path);
     });
+  }
+
+  /** One client-credentials token per operation: client authentication, scope, a stored token. */
+  private Result runClientCredentials(int clients, int seconds) throws InterruptedException {
+    return runPhase("client-credentials", clients, seconds, (client, http, worker) -> {
+      byte[] request = http.request("POST", contextPath + TOKEN, "application/x-www-form-urlencoded",
+          "grant_type=client_credentials&scope=" + BenchConfig.SCOPE, "Authorization", clientBasic());
+      RawHttp.Response first = http.send(request, true);
+      check(first.status() == 200 && first.body().contains("\"access_token\""), "client credentials", first);
+      return () -> expect200(http, request, "client credentials");
+    });
+  }
+
+  /** One RFC 7662 introspection per operation, of a live token of the same client. */
+  private Result runIntrospection(int clients, int seconds, List<String> tokens) throws InterruptedException {
+    return runPhase("introspection", clients, seconds, (client, http, worker) -> {
+      byte[] request = http.request("POST", contextPath + INTROSPECT, "application/x-www-form-urlencoded",
+          "token=" + tokens.get(client), "Authorization", clientBasic());
+      RawHttp.Response first = http.send(request, true);
+      check(first.status() == 200 && first.body().contains("\"active\":true"), "introspection", first);
+      return () -> expect200(http, request, "introspection");
+    });
+  }
+
+  private static void expect200(RawHttp http, byte[] request, String what) throws IOException {
+    RawHttp.Response response = http.send(request, false);
+    if (response.status() != 200) {
+      throw new IOException(what + ": status " + response.status());
+    }
+  }
+
+  private static String clientBasic() {
+    return "Basic " + Base64.getEncoder().encodeToString(
+        (BenchConfig.CLIENT_ID + ":" + BenchConfig.CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**
