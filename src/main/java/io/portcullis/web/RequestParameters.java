@@ -28,6 +28,8 @@ final class RequestParameters {
 
   /** The largest request body read; OAuth requests are a few hundred bytes. */
   static final int MAX_BODY_BYTES = 16 * 1024;
+  /** How much of an oversized body is read and dropped before the 413 (see {@link #drain}). */
+  static final int MAX_DRAINED_BYTES = 1024 * 1024;
   static final int MAX_PARAMETERS = 64;
   static final int MAX_NAME_LENGTH = 128;
   static final int MAX_VALUE_LENGTH = 4096;
@@ -62,6 +64,9 @@ final class RequestParameters {
     } else if (allowJson && JSON.equals(mediaType)) {
       decodeJson(readBody(request), values);
     } else {
+      // Read (and drop) the body we refuse: left unread, it makes the container close the
+      // connection, and a client that reuses it for its next request fails.
+      readBody(request);
       throw OAuthException.invalidRequest((mediaType == null ? "the request has no Content-Type" : "Content-Type "
           + mediaType + " is not accepted") + "; send " + FORM + (allowJson ? " or " + JSON : ""));
     }
@@ -89,16 +94,17 @@ final class RequestParameters {
   }
 
   private static String readBody(HttpServletRequest request) throws IOException {
-    long declared = request.getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) {
-      throw tooLarge();
-    }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     byte[] buffer = new byte[4096];
     try (InputStream in = request.getInputStream()) {
+      if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+        drain(in, buffer);
+        throw tooLarge();
+      }
       int n;
       while ((n = in.read(buffer)) > 0) {
         if (body.size() + n > MAX_BODY_BYTES) {
+          drain(in, buffer);
           throw tooLarge();
         }
         body.write(buffer, 0, n);
@@ -106,6 +112,20 @@ final class RequestParameters {
     }
     return utf8(body.toByteArray(), "the request body");
   }
+
+  /**
+   * Reads and drops what is left of a refused body, up to {@link #MAX_DRAINED_BYTES}: a client
+   * still sending when the answer comes and the connection closes would see a reset instead of
+   * the 413. Anything longer is cut off by closing the connection.
+   */
+  private static void drain(InputStream in, byte[] buffer) throws IOException {
+    long drained = 0;
+    int n;
+    while (drained < MAX_DRAINED_BYTES && (n = in.read(buffer)) > 0) {
+      drained += n;
+    }
+  }
+
 
   private static OAuthException tooLarge() {
     return OAuthException.of("invalid_request", 413, "the request body is larger than " + MAX_BODY_BYTES + " bytes");

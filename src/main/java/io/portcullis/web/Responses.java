@@ -56,6 +56,7 @@ final class Responses {
   }
 
   void tokenError(HttpServletResponse response, OAuthException e) throws IOException {
+    closeIfBodyLeftUnread(response, e.status());
     if (e.status() == 401) {
       // RFC 6749 §5.2 (and RFC 7235: a 401 always carries a challenge).
       response.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
@@ -99,6 +100,7 @@ final class Responses {
   }
 
   void errorPage(HttpServletResponse response, int status, String error, String description) throws IOException {
+    closeIfBodyLeftUnread(response, status);
     String nonce = nonce();
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("nonce", nonce);
@@ -179,6 +181,16 @@ final class Responses {
   }
 
   // ---- shared ----
+
+  /**
+   * A 413 leaves the rest of the body unread: say so, so that clients open a new connection for
+   * their next request instead of reusing one the container is about to close.
+   */
+  private static void closeIfBodyLeftUnread(HttpServletResponse response, int status) {
+    if (status == 413) {
+      response.setHeader("Connection", "close");
+    }
+  }
 
   private static JsonObject errorBody(OAuthException e) {
     JsonObject body = new JsonObject();
