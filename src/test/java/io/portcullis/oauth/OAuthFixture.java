@@ -32,6 +32,14 @@ import java.util.Map;
  *       redirect URI, scope email, the global token TTL of 3600 s.
  *   <li>{@code spa}: public client, PKCE always.
  *   <li>{@code hashed}: a {sha256} secret {@code hashed:se cret+%42}, every character Basic must escape.
+ *   <li>{@code refresher}: secret {@code refresher-secret}, authorization_code and refresh_token, no
+ *       PKCE, one redirect URI, scopes email profile orders, access TTL 600 s, refresh TTL 7200 s.
+ *   <li>{@code refresher2}: secret {@code refresher2-secret}, authorization_code and refresh_token,
+ *       scope email, the global refresh TTL of 86400 s.
+ *   <li>{@code machine}: secret {@code machine-secret}, client_credentials only, no redirect URI,
+ *       scopes read write admin, access TTL 300 s.
+ *   <li>{@code gateway}: secret {@code gateway-secret}, client_credentials only, a resource server
+ *       (may introspect every client's tokens).
  * </ul>
  * Users: alice/wonderland ({noop}) and bob/builder ({pbkdf2-sha256}).
  */
@@ -48,6 +56,14 @@ final class OAuthFixture {
   static final String SPA_REDIRECT = "https://spa.example/cb";
   static final String HASHED = "hashed";
   static final String HASHED_SECRET = "hashed:se cret+%42";
+  static final String REFRESHER = "refresher";
+  static final String REFRESHER_SECRET = "refresher-secret";
+  static final String REFRESHER2 = "refresher2";
+  static final String REFRESHER2_SECRET = "refresher2-secret";
+  static final String MACHINE = "machine";
+  static final String MACHINE_SECRET = "machine-secret";
+  static final String GATEWAY = "gateway";
+  static final String GATEWAY_SECRET = "gateway-secret";
 
   /** Hashed once per run: even 10 000 PBKDF2 iterations add up over a few hundred fixtures. */
   private static final String BOB_PASSWORD = Secrets.pbkdf2("builder");
@@ -65,6 +81,8 @@ final class OAuthFixture {
   final ClientAuthenticator clients;
   final TokenService token;
   final BearerTokenValidator bearer;
+  final IntrospectionService introspection;
+  final RevocationService revocation;
 
   private OAuthFixture(String extraTopLevel) {
     String json = """
@@ -86,7 +104,18 @@ final class OAuthFixture {
              "redirectUris": ["https://legacy.example/cb"], "scopes": ["email"]},
             {"clientId": "spa", "redirectUris": ["https://spa.example/cb"], "scopes": ["email"]},
             {"clientId": "hashed", "clientSecret": "%s",
-             "redirectUris": ["https://hashed.example/cb"], "scopes": ["email"], "enforcePkce": true}
+             "redirectUris": ["https://hashed.example/cb"], "scopes": ["email"], "enforcePkce": true},
+            {"clientId": "refresher", "clientSecret": "{noop}refresher-secret",
+             "redirectUris": ["https://refresher.example/cb"], "scopes": ["email", "profile", "orders"],
+             "grantTypes": ["authorization_code", "refresh_token"], "accessTokenTtlSeconds": 600,
+             "refreshTokenTtlSeconds": 7200},
+            {"clientId": "refresher2", "clientSecret": "{noop}refresher2-secret",
+             "redirectUris": ["https://refresher2.example/cb"], "scopes": ["email"],
+             "grantTypes": ["authorization_code", "refresh_token"]},
+            {"clientId": "machine", "clientSecret": "{noop}machine-secret", "scopes": ["read", "write", "admin"],
+             "grantTypes": ["client_credentials"], "accessTokenTtlSeconds": 300},
+            {"clientId": "gateway", "clientSecret": "{noop}gateway-secret",
+             "grantTypes": ["client_credentials"], "resourceServer": true}
           ],
           "routes": [
             {"path": "/health", "public": true},
@@ -107,6 +136,8 @@ final class OAuthFixture {
     clients = new ClientAuthenticator(config);
     token = new TokenService(config, store, clients, random, clock);
     bearer = new BearerTokenValidator(config, store);
+    introspection = new IntrospectionService(store, clients);
+    revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime());
   }
 
   /** S256 only. */
@@ -199,6 +230,43 @@ final class OAuthFixture {
   TokenResponse exchange(String code) {
     return token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET), params("grant_type", "authorization_code",
         "code", code, "redirect_uri", CONFIDENTIAL_REDIRECT, "code_verifier", VERIFIER));
+  }
+
+  /** Tokens for {@code clientId} (a client of the refresh_token grant) from a code approved by alice. */
+  TokenResponse tokensOf(String clientId, String secret, String scope) {
+    List<String> request = new ArrayList<>(List.of("response_type", "code", "client_id", clientId));
+    if (scope != null) {
+      request.addAll(List.of("scope", scope));
+    }
+    String code = code(params(request));
+    return token.exchange(basic(clientId, secret), params("grant_type", "authorization_code", "code", code));
+  }
+
+  /** Access and refresh token of {@code refresher}, scope email profile orders. */
+  TokenResponse refresherTokens() {
+    return tokensOf(REFRESHER, REFRESHER_SECRET, null);
+  }
+
+  /** A refresh_token grant request of {@code refresher}; {@code scope} {@code null} for none. */
+  TokenResponse refresh(String refreshToken, String scope) {
+    return refresh(REFRESHER, REFRESHER_SECRET, refreshToken, scope);
+  }
+
+  TokenResponse refresh(String clientId, String secret, String refreshToken, String scope) {
+    List<String> body = new ArrayList<>(List.of("grant_type", "refresh_token", "refresh_token", refreshToken));
+    if (scope != null) {
+      body.addAll(List.of("scope", scope));
+    }
+    return token.exchange(basic(clientId, secret), params(body));
+  }
+
+  /** A client_credentials request of {@code machine}; {@code scope} {@code null} for none. */
+  TokenResponse machineToken(String scope) {
+    List<String> body = new ArrayList<>(List.of("grant_type", "client_credentials"));
+    if (scope != null) {
+      body.addAll(List.of("scope", scope));
+    }
+    return token.exchange(basic(MACHINE, MACHINE_SECRET), params(body));
   }
 
   // ---- redirects ----
