@@ -211,6 +211,18 @@ class TokenServiceRefreshTest {
   }
 
   @Test
+  void wideningDoesNotSpendTheRefreshToken() {
+    // A client that asks for too much and retries without scope must not trip replay detection.
+    TokenResponse first = f.tokensOf(REFRESHER, REFRESHER_SECRET, "email");
+    assertOAuthError(() -> f.refresh(first.refreshToken(), "orders"), "invalid_scope", 400,
+        "scope orders was not granted by the user; ask for it in the authorization request");
+
+    TokenResponse retry = f.refresh(first.refreshToken(), null);
+    assertEquals("email", retry.scope());
+    assertTrue(f.store.findAccessToken(first.accessToken()).isPresent(), "the grant is not revoked");
+  }
+
+  @Test
   void malformedScopeIsInvalidScopeAndDoesNotSpendTheRefreshToken() {
     TokenResponse first = f.refresherTokens();
     assertOAuthError(() -> f.refresh(first.refreshToken(), "email  profile"), "invalid_scope", 400,
