@@ -150,6 +150,26 @@ final class OAuthFixture {
     return new OAuthFixture("\"pkceMethods\": [\"S256\", \"plain\"],");
   }
 
+  /** {@code "issuer"} set, so the one-argument start and decide send it as {@code iss}. */
+  static OAuthFixture withIssuer(String issuer) {
+    return new OAuthFixture("\"issuer\": \"" + issuer + "\",");
+  }
+
+  /** The approval form of {@code page}; a {@code null} field is left out. */
+  static Parameters form(AuthorizeOutcome.ShowApproval page, String decision, String username, String password) {
+    List<String> form = new ArrayList<>(List.of(AuthorizeService.TRANSACTION_ID, page.transactionId(),
+        AuthorizeService.CSRF_TOKEN, page.csrfToken()));
+    String[] optional = {AuthorizeService.DECISION, decision, AuthorizeService.USERNAME, username,
+        AuthorizeService.PASSWORD, password};
+    for (int i = 0; i < optional.length; i += 2) {
+      if (optional[i + 1] != null) {
+        form.add(optional[i]);
+        form.add(optional[i + 1]);
+      }
+    }
+    return params(form);
+  }
+
   // ---- parameters ----
 
   /** Name/value pairs; a name may repeat. */
@@ -195,17 +215,7 @@ final class OAuthFixture {
 
   /** Submits the page's form; a {@code null} field is left out, as a browser leaves out an absent one. */
   AuthorizeOutcome decide(AuthorizeOutcome.ShowApproval page, String decision, String username, String password) {
-    List<String> form = new ArrayList<>(List.of(AuthorizeService.TRANSACTION_ID, page.transactionId(),
-        AuthorizeService.CSRF_TOKEN, page.csrfToken()));
-    String[] optional = {AuthorizeService.DECISION, decision, AuthorizeService.USERNAME, username,
-        AuthorizeService.PASSWORD, password};
-    for (int i = 0; i < optional.length; i += 2) {
-      if (optional[i + 1] != null) {
-        form.add(optional[i]);
-        form.add(optional[i + 1]);
-      }
-    }
-    return authorize.decide(params(form));
+    return authorize.decide(form(page, decision, username, password));
   }
 
   /** Start, approve as alice, return the code from the redirect. */
