@@ -85,6 +85,10 @@ final class OAuthFixture {
   final RevocationService revocation;
 
   private OAuthFixture(String extraTopLevel) {
+    this(extraTopLevel, "");
+  }
+
+  private OAuthFixture(String extraTopLevel, String extraClients) {
     String json = """
         {
           %s
@@ -97,6 +101,7 @@ final class OAuthFixture {
             {"username": "bob", "password": "%s"}
           ],
           "clients": [
+            %s
             {"clientId": "confidential", "clientSecret": "{noop}s3cret", "name": "Confidential <App>",
              "redirectUris": ["https://app.example/cb", "https://app.example/other?x=1"],
              "scopes": ["email", "profile", "orders"], "enforcePkce": true, "accessTokenTtlSeconds": 900},
@@ -125,7 +130,7 @@ final class OAuthFixture {
             {"path": "/api/profile", "scopes": ["email", "profile"]}
           ]
         }
-        """.formatted(extraTopLevel, BOB_PASSWORD, HASHED_CLIENT_SECRET);
+        """.formatted(extraTopLevel, BOB_PASSWORD, extraClients, HASHED_CLIENT_SECRET);
     try {
       config = ConfigLoader.load("test", JsonParser.parseString(json));
     } catch (ConfigException e) {
@@ -153,6 +158,11 @@ final class OAuthFixture {
   /** {@code "issuer"} set, so the one-argument start and decide send it as {@code iss}. */
   static OAuthFixture withIssuer(String issuer) {
     return new OAuthFixture("\"issuer\": \"" + issuer + "\",");
+  }
+
+  /** One more client, given as a JSON object followed by a comma. */
+  static OAuthFixture withExtraClient(String clientJson) {
+    return new OAuthFixture("", clientJson);
   }
 
   /** The approval form of {@code page}; a {@code null} field is left out. */
