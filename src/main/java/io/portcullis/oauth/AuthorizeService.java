@@ -89,6 +89,10 @@ public final class AuthorizeService {
           + "; the application that sent you here is not registered");
     }
     ClientRegistration client = found.get();
+    if (!client.mayUse(ClientRegistration.AUTHORIZATION_CODE) && client.redirectUris().isEmpty()) {
+      // Nowhere to send the error: a client of other grants only needs no redirect URI.
+      return new AuthorizeOutcome.ErrorPage(400, "unauthorized_client", notForCodeGrant(client));
+    }
     String redirectUri = request.get("redirect_uri");
     boolean redirectUriSent = redirectUri != null;
     if (redirectUri == null) {
@@ -116,6 +120,10 @@ public final class AuthorizeService {
       String repeated = request.firstRepeated();
       if (repeated != null) {
         throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
+      }
+      if (!client.mayUse(ClientRegistration.AUTHORIZATION_CODE)) {
+        // RFC 6749 §4.1.2.1: no approval page, and no code the token endpoint would refuse.
+        throw OAuthException.unauthorizedClient(notForCodeGrant(client));
       }
       String responseType = request.get("response_type");
       if (responseType == null) {
@@ -264,6 +272,11 @@ public final class AuthorizeService {
   private static AuthorizeOutcome expired() {
     return new AuthorizeOutcome.ErrorPage(400, "invalid_request",
         "this authorization request has expired or was already answered; return to the application and start again");
+  }
+
+  private static String notForCodeGrant(ClientRegistration client) {
+    return "client " + ClientAuthenticator.quoted(client.clientId())
+        + " may not use the authorization_code grant (see grantTypes in its registration)";
   }
 
   private static AuthorizeOutcome untrusted(String description) {

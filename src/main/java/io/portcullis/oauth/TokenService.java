@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -149,6 +150,13 @@ public final class TokenService {
   private TokenResponse refreshToken(ClientRegistration client, Parameters body) {
     String presented = body.require("refresh_token");
     Set<String> narrowed = requestedScope(body);
+    // A widened scope is refused before the token is spent: otherwise the client's retry would
+    // be taken for a replay and cost it the whole grant. (Another client's token is left to the
+    // rotation, which answers invalid_grant without telling it the token exists.)
+    if (narrowed != null) {
+      store.findRefreshToken(presented).filter(t -> t.clientId().equals(client.clientId()))
+          .ifPresent(t -> narrow(t.scope(), new LinkedHashSet<>(narrowed)));
+    }
     Instant now = clock.instant();
     RefreshRotation rotation = store.rotateRefreshToken(presented, client.clientId(), now.plus(longestTokenTtl));
     if (rotation instanceof RefreshRotation.AlreadyUsed used) {

@@ -32,6 +32,14 @@ import java.util.Map;
  *       redirect URI, scope email, the global token TTL of 3600 s.
  *   <li>{@code spa}: public client, PKCE always.
  *   <li>{@code hashed}: a {sha256} secret {@code hashed:se cret+%42}, every character Basic must escape.
+ *   <li>{@code refresher}: secret {@code refresher-secret}, authorization_code and refresh_token, no
+ *       PKCE, one redirect URI, scopes email profile orders, access TTL 600 s, refresh TTL 7200 s.
+ *   <li>{@code refresher2}: secret {@code refresher2-secret}, authorization_code and refresh_token,
+ *       scope email, the global refresh TTL of 86400 s.
+ *   <li>{@code machine}: secret {@code machine-secret}, client_credentials only, no redirect URI,
+ *       scopes read write admin, access TTL 300 s.
+ *   <li>{@code gateway}: secret {@code gateway-secret}, client_credentials only, a resource server
+ *       (may introspect every client's tokens).
  * </ul>
  * Users: alice/wonderland ({noop}) and bob/builder ({pbkdf2-sha256}).
  */
@@ -48,6 +56,14 @@ final class OAuthFixture {
   static final String SPA_REDIRECT = "https://spa.example/cb";
   static final String HASHED = "hashed";
   static final String HASHED_SECRET = "hashed:se cret+%42";
+  static final String REFRESHER = "refresher";
+  static final String REFRESHER_SECRET = "refresher-secret";
+  static final String REFRESHER2 = "refresher2";
+  static final String REFRESHER2_SECRET = "refresher2-secret";
+  static final String MACHINE = "machine";
+  static final String MACHINE_SECRET = "machine-secret";
+  static final String GATEWAY = "gateway";
+  static final String GATEWAY_SECRET = "gateway-secret";
 
   /** Hashed once per run: even 10 000 PBKDF2 iterations add up over a few hundred fixtures. */
   private static final String BOB_PASSWORD = Secrets.pbkdf2("builder");
@@ -65,8 +81,14 @@ final class OAuthFixture {
   final ClientAuthenticator clients;
   final TokenService token;
   final BearerTokenValidator bearer;
+  final IntrospectionService introspection;
+  final RevocationService revocation;
 
   private OAuthFixture(String extraTopLevel) {
+    this(extraTopLevel, "");
+  }
+
+  private OAuthFixture(String extraTopLevel, String extraClients) {
     String json = """
         {
           %s
@@ -79,6 +101,7 @@ final class OAuthFixture {
             {"username": "bob", "password": "%s"}
           ],
           "clients": [
+            %s
             {"clientId": "confidential", "clientSecret": "{noop}s3cret", "name": "Confidential <App>",
              "redirectUris": ["https://app.example/cb", "https://app.example/other?x=1"],
              "scopes": ["email", "profile", "orders"], "enforcePkce": true, "accessTokenTtlSeconds": 900},
@@ -86,7 +109,18 @@ final class OAuthFixture {
              "redirectUris": ["https://legacy.example/cb"], "scopes": ["email"]},
             {"clientId": "spa", "redirectUris": ["https://spa.example/cb"], "scopes": ["email"]},
             {"clientId": "hashed", "clientSecret": "%s",
-             "redirectUris": ["https://hashed.example/cb"], "scopes": ["email"], "enforcePkce": true}
+             "redirectUris": ["https://hashed.example/cb"], "scopes": ["email"], "enforcePkce": true},
+            {"clientId": "refresher", "clientSecret": "{noop}refresher-secret",
+             "redirectUris": ["https://refresher.example/cb"], "scopes": ["email", "profile", "orders"],
+             "grantTypes": ["authorization_code", "refresh_token"], "accessTokenTtlSeconds": 600,
+             "refreshTokenTtlSeconds": 7200},
+            {"clientId": "refresher2", "clientSecret": "{noop}refresher2-secret",
+             "redirectUris": ["https://refresher2.example/cb"], "scopes": ["email"],
+             "grantTypes": ["authorization_code", "refresh_token"]},
+            {"clientId": "machine", "clientSecret": "{noop}machine-secret", "scopes": ["read", "write", "admin"],
+             "grantTypes": ["client_credentials"], "accessTokenTtlSeconds": 300},
+            {"clientId": "gateway", "clientSecret": "{noop}gateway-secret",
+             "grantTypes": ["client_credentials"], "resourceServer": true}
           ],
           "routes": [
             {"path": "/health", "public": true},
@@ -96,7 +130,7 @@ final class OAuthFixture {
             {"path": "/api/profile", "scopes": ["email", "profile"]}
           ]
         }
-        """.formatted(extraTopLevel, BOB_PASSWORD, HASHED_CLIENT_SECRET);
+        """.formatted(extraTopLevel, BOB_PASSWORD, extraClients, HASHED_CLIENT_SECRET);
     try {
       config = ConfigLoader.load("test", JsonParser.parseString(json));
     } catch (ConfigException e) {
@@ -107,6 +141,8 @@ final class OAuthFixture {
     clients = new ClientAuthenticator(config);
     token = new TokenService(config, store, clients, random, clock);
     bearer = new BearerTokenValidator(config, store);
+    introspection = new IntrospectionService(store, clients);
+    revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime());
   }
 
   /** S256 only. */
@@ -117,6 +153,31 @@ final class OAuthFixture {
   /** {@code "pkceMethods": ["S256", "plain"]}. */
   static OAuthFixture withPlain() {
     return new OAuthFixture("\"pkceMethods\": [\"S256\", \"plain\"],");
+  }
+
+  /** {@code "issuer"} set, so the one-argument start and decide send it as {@code iss}. */
+  static OAuthFixture withIssuer(String issuer) {
+    return new OAuthFixture("\"issuer\": \"" + issuer + "\",");
+  }
+
+  /** One more client, given as a JSON object followed by a comma. */
+  static OAuthFixture withExtraClient(String clientJson) {
+    return new OAuthFixture("", clientJson);
+  }
+
+  /** The approval form of {@code page}; a {@code null} field is left out. */
+  static Parameters form(AuthorizeOutcome.ShowApproval page, String decision, String username, String password) {
+    List<String> form = new ArrayList<>(List.of(AuthorizeService.TRANSACTION_ID, page.transactionId(),
+        AuthorizeService.CSRF_TOKEN, page.csrfToken()));
+    String[] optional = {AuthorizeService.DECISION, decision, AuthorizeService.USERNAME, username,
+        AuthorizeService.PASSWORD, password};
+    for (int i = 0; i < optional.length; i += 2) {
+      if (optional[i + 1] != null) {
+        form.add(optional[i]);
+        form.add(optional[i + 1]);
+      }
+    }
+    return params(form);
   }
 
   // ---- parameters ----
@@ -164,17 +225,7 @@ final class OAuthFixture {
 
   /** Submits the page's form; a {@code null} field is left out, as a browser leaves out an absent one. */
   AuthorizeOutcome decide(AuthorizeOutcome.ShowApproval page, String decision, String username, String password) {
-    List<String> form = new ArrayList<>(List.of(AuthorizeService.TRANSACTION_ID, page.transactionId(),
-        AuthorizeService.CSRF_TOKEN, page.csrfToken()));
-    String[] optional = {AuthorizeService.DECISION, decision, AuthorizeService.USERNAME, username,
-        AuthorizeService.PASSWORD, password};
-    for (int i = 0; i < optional.length; i += 2) {
-      if (optional[i + 1] != null) {
-        form.add(optional[i]);
-        form.add(optional[i + 1]);
-      }
-    }
-    return authorize.decide(params(form));
+    return authorize.decide(form(page, decision, username, password));
   }
 
   /** Start, approve as alice, return the code from the redirect. */
@@ -199,6 +250,43 @@ final class OAuthFixture {
   TokenResponse exchange(String code) {
     return token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET), params("grant_type", "authorization_code",
         "code", code, "redirect_uri", CONFIDENTIAL_REDIRECT, "code_verifier", VERIFIER));
+  }
+
+  /** Tokens for {@code clientId} (a client of the refresh_token grant) from a code approved by alice. */
+  TokenResponse tokensOf(String clientId, String secret, String scope) {
+    List<String> request = new ArrayList<>(List.of("response_type", "code", "client_id", clientId));
+    if (scope != null) {
+      request.addAll(List.of("scope", scope));
+    }
+    String code = code(params(request));
+    return token.exchange(basic(clientId, secret), params("grant_type", "authorization_code", "code", code));
+  }
+
+  /** Access and refresh token of {@code refresher}, scope email profile orders. */
+  TokenResponse refresherTokens() {
+    return tokensOf(REFRESHER, REFRESHER_SECRET, null);
+  }
+
+  /** A refresh_token grant request of {@code refresher}; {@code scope} {@code null} for none. */
+  TokenResponse refresh(String refreshToken, String scope) {
+    return refresh(REFRESHER, REFRESHER_SECRET, refreshToken, scope);
+  }
+
+  TokenResponse refresh(String clientId, String secret, String refreshToken, String scope) {
+    List<String> body = new ArrayList<>(List.of("grant_type", "refresh_token", "refresh_token", refreshToken));
+    if (scope != null) {
+      body.addAll(List.of("scope", scope));
+    }
+    return token.exchange(basic(clientId, secret), params(body));
+  }
+
+  /** A client_credentials request of {@code machine}; {@code scope} {@code null} for none. */
+  TokenResponse machineToken(String scope) {
+    List<String> body = new ArrayList<>(List.of("grant_type", "client_credentials"));
+    if (scope != null) {
+      body.addAll(List.of("scope", scope));
+    }
+    return token.exchange(basic(MACHINE, MACHINE_SECRET), params(body));
   }
 
   // ---- redirects ----
