@@ -149,6 +149,13 @@ public final class TokenService {
   private TokenResponse refreshToken(ClientRegistration client, Parameters body) {
     String presented = body.require("refresh_token");
     Set<String> narrowed = requestedScope(body);
+    if (narrowed != null) {
+      // Judged before the token is spent: a widening request must not cost the client its refresh
+      // token, whose next (legitimate) use would then look like a replay and revoke the grant.
+      store.findRefreshToken(presented)
+          .filter(t -> t.clientId().equals(client.clientId()))
+          .ifPresent(t -> narrow(t.scope(), new java.util.HashSet<>(narrowed)));
+    }
     Instant now = clock.instant();
     RefreshRotation rotation = store.rotateRefreshToken(presented, client.clientId(), now.plus(longestTokenTtl));
     if (rotation instanceof RefreshRotation.AlreadyUsed used) {
