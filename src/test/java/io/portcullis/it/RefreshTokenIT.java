@@ -32,6 +32,7 @@ import io.portcullis.it.Grants.Tokens;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,26 @@ class RefreshTokenIT {
     // Neither mistake cost the client anything.
     grants.assertPasses(tokens.access());
     Grants.issued(grants.refresh(APP, tokens.refresh(), null));
+  }
+
+  @Test
+  void aReusedAuthorizationCodeRevokesTheRefreshTokensOfItsGrantToo() throws Exception {
+    String verifier = OAuthClient.newVerifier();
+    String code = client.approve(params("response_type", "code", "client_id", REFRESHING,
+        "redirect_uri", REFRESHING_REDIRECT, "scope", "email",
+        "code_challenge", OAuthClient.challenge(verifier), "code_challenge_method", "S256"),
+        USER, ConfigJson.PASSWORD).get("code");
+    Map<String, String> exchange = params("grant_type", "authorization_code", "code", code,
+        "redirect_uri", REFRESHING_REDIRECT, "code_verifier", verifier);
+    Tokens issued = Grants.issued(client.postForm(TOKEN, exchange, "Authorization", basic(REFRESHING, REFRESHING_SECRET)));
+    Tokens refreshed = Grants.issued(grants.refresh(APP, issued.refresh(), null));
+
+    assertTokenError(client.postForm(TOKEN, exchange, "Authorization", basic(REFRESHING, REFRESHING_SECRET)),
+        400, "invalid_grant");
+
+    grants.assertRefused(refreshed.access());
+    grants.assertInactive(APP, refreshed.refresh());
+    assertTokenError(grants.refresh(APP, refreshed.refresh(), null), 400, "invalid_grant");
   }
 
   // ---- webMethods' pub.oauth/refreshAccessToken ----
