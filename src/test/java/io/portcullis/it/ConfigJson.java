@@ -40,6 +40,32 @@ final class ConfigJson {
   static final String QUERY_SECRET = "query-app-secret";
   static final String QUERY_REDIRECT = "http://localhost:9003/cb?tenant=acme&lang=en";
 
+  /** A confidential client that may refresh: gets a refresh token with every code grant. */
+  static final String REFRESHING = "refreshing-app";
+  static final String REFRESHING_SECRET = "refreshing-app-secret";
+  static final String REFRESHING_REDIRECT = "http://localhost:9004/cb";
+
+  /** A second refreshing client, with its own (short) refresh-token lifetime. */
+  static final String SHORT_REFRESH = "short-refresh-app";
+  static final String SHORT_REFRESH_SECRET = "short-refresh-app-secret";
+  static final String SHORT_REFRESH_REDIRECT = "http://localhost:9005/cb";
+  static final int SHORT_REFRESH_TTL = 120;
+
+  /** A public client that may refresh (client_id alone, PKCE). */
+  static final String PUBLIC_REFRESHING = "public-refreshing-app";
+  static final String PUBLIC_REFRESHING_REDIRECT = "https://spa.example.com/cb";
+
+  /** A machine client of the client-credentials grant only: no redirect URI. */
+  static final String SERVICE = "service-app";
+  static final String SERVICE_SECRET = "service-app-secret";
+
+  /** A resource server: may introspect every client's tokens. */
+  static final String RESOURCE = "resource-server";
+  static final String RESOURCE_SECRET = "resource-server-secret";
+
+  /** The top-level refreshTokenTtlSeconds of {@link #grants()}. */
+  static final int GLOBAL_REFRESH_TTL = 7200;
+
   private final JsonObject root = new JsonObject();
 
   private ConfigJson() {}
@@ -67,6 +93,27 @@ final class ConfigJson {
         .route("/api/*", "email")
         .route("/api/admin/*", "admin")
         .route("/reports", "profile");
+  }
+
+  /**
+   * {@link #standard()} plus the clients of the other grants: {@link #REFRESHING},
+   * {@link #SHORT_REFRESH}, {@link #PUBLIC_REFRESHING}, {@link #SERVICE} and {@link #RESOURCE};
+   * refresh tokens live {@link #GLOBAL_REFRESH_TTL} seconds unless a client says otherwise.
+   */
+  static ConfigJson grants() {
+    return standard()
+        .set("refreshTokenTtlSeconds", GLOBAL_REFRESH_TTL)
+        .client(Client.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT)
+            .scopes("email", "profile", "admin").grantTypes("authorization_code", "refresh_token"))
+        .client(Client.confidential(SHORT_REFRESH, SHORT_REFRESH_SECRET, SHORT_REFRESH_REDIRECT)
+            .scopes("email", "profile").grantTypes("authorization_code", "refresh_token")
+            .refreshTokenTtlSeconds(SHORT_REFRESH_TTL))
+        .client(Client.publicClient(PUBLIC_REFRESHING, PUBLIC_REFRESHING_REDIRECT)
+            .scopes("email").grantTypes("authorization_code", "refresh_token"))
+        .client(Client.confidential(SERVICE, SERVICE_SECRET).withoutRedirectUris()
+            .scopes("email", "profile").grantTypes("client_credentials"))
+        .client(Client.confidential(RESOURCE, RESOURCE_SECRET).withoutRedirectUris()
+            .grantTypes("client_credentials").resourceServer(true));
   }
 
   ConfigJson set(String key, JsonElement value) {
@@ -193,6 +240,28 @@ final class ConfigJson {
 
     Client accessTokenTtlSeconds(int seconds) {
       json.addProperty("accessTokenTtlSeconds", seconds);
+      return this;
+    }
+
+    /** {@code "grantTypes"}: the grants the client may use. */
+    Client grantTypes(String... grantTypes) {
+      json.add("grantTypes", strings(grantTypes));
+      return this;
+    }
+
+    Client refreshTokenTtlSeconds(int seconds) {
+      json.addProperty("refreshTokenTtlSeconds", seconds);
+      return this;
+    }
+
+    Client resourceServer(boolean resourceServer) {
+      json.addProperty("resourceServer", resourceServer);
+      return this;
+    }
+
+    /** No {@code redirectUris} key at all, as a client without the authorization-code grant. */
+    Client withoutRedirectUris() {
+      json.remove("redirectUris");
       return this;
     }
 
