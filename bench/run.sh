@@ -24,6 +24,7 @@ WARMUP=20
 CONCURRENCY=1,4,16
 PBKDF2_CONCURRENCY=1,4
 ROUTE_CONCURRENCY=1,4,16
+LIFECYCLE_CONCURRENCY=1,4,16
 TOKENS=1000000
 SKIP_BUILD=0
 SKIP_LOAD=0
@@ -47,6 +48,7 @@ options:
   --concurrency LIST      flow concurrency levels (default 1,4,16)
   --pbkdf2-concurrency L  PBKDF2 flow levels, or none (default 1,4)
   --route-concurrency L   route concurrency levels, or none (default 1,4,16)
+  --lifecycle-concurrency L  client-credentials and introspection levels, or none (default 1,4,16)
   --tokens N              tokens for the memory run (default 1000000)
   --quick                 3 s phases, 2 rounds, 3 s warm-up
   --wait-idle S           wait up to S seconds for other processes to leave the CPUs alone
@@ -64,6 +66,7 @@ while [ $# -gt 0 ]; do
     --concurrency) CONCURRENCY="$2"; shift 2 ;;
     --pbkdf2-concurrency) PBKDF2_CONCURRENCY="$2"; shift 2 ;;
     --route-concurrency) ROUTE_CONCURRENCY="$2"; shift 2 ;;
+    --lifecycle-concurrency) LIFECYCLE_CONCURRENCY="$2"; shift 2 ;;
     --tokens) TOKENS="$2"; shift 2 ;;
     --quick) DURATION=3; ROUTE_DURATION=3; ROUNDS=2; WARMUP=3; shift ;;
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
@@ -139,7 +142,7 @@ if [ "$SKIP_LOAD" = 0 ]; then
   java "${LOAD_JVM_FLAGS[@]}" -Dportcullis.war=target/portcullis.war -cp "$CP" io.portcullis.bench.LoadBenchmark \
       --duration "$DURATION" --route-duration "$ROUTE_DURATION" --rounds "$ROUNDS" --warmup "$WARMUP" \
       --concurrency "$CONCURRENCY" --pbkdf2-concurrency "$PBKDF2_CONCURRENCY" \
-      --route-concurrency "$ROUTE_CONCURRENCY" --markdown "$OUT/load.md" ${EXTRA[@]+"${EXTRA[@]}"} \
+      --route-concurrency "$ROUTE_CONCURRENCY" --lifecycle-concurrency "$LIFECYCLE_CONCURRENCY" --markdown "$OUT/load.md" ${EXTRA[@]+"${EXTRA[@]}"} \
       2>&1 | tee "$OUT/load.log"
 fi
 
