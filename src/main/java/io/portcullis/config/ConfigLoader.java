@@ -471,9 +471,8 @@ public final class ConfigLoader {
         Set<String> grantTypes = grantTypes(client, encodedSecret == null);
         List<String> redirectUris = client.strings("redirectUris",
             grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE));
-        if (client.object.get("redirectUris") != null && redirectUris.isEmpty()
-            && client.object.get("redirectUris").isJsonArray()
-            && client.object.getAsJsonArray("redirectUris").isEmpty()) {
+        if (grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE)
+            && client.object.get("redirectUris") instanceof JsonArray listed && listed.isEmpty()) {
           problems.error(client.at("redirectUris"), "needs at least one redirect URI");
         }
         Set<String> seenUris = new HashSet<>();

@@ -124,6 +124,13 @@ class ConfigLoaderGrantTypesTest {
   }
 
   @Test
+  void clientCredentialsOnlyClientMayListNoRedirectUrisExplicitly() throws ConfigException {
+    ClientRegistration client = client("{\"clientId\": \"machine\", " + SECRET
+        + ", \"redirectUris\": [], \"grantTypes\": [\"client_credentials\"]}");
+    assertEquals(List.of(), client.redirectUris());
+  }
+
+  @Test
   void redirectUrisAreRequiredWithTheAuthorizationCodeGrant() {
     assertEquals(List.of("clients[0].redirectUris: is required"), problems("{\"clientId\": \"app\", " + SECRET
         + ", \"grantTypes\": [\"client_credentials\", \"authorization_code\"]}"));
