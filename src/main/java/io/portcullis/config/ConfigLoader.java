@@ -353,7 +353,8 @@ public final class ConfigLoader {
         if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
           problems.warn("issuer", "is not https; OAuth 2.0 requires TLS outside local testing");
         }
-        return Optional.of(uri);
+        // One spelling everywhere (metadata, iss): endpoints are appended to it.
+        return Optional.of(text.endsWith("/") ? new URI(text.substring(0, text.length() - 1)) : uri);
       } catch (URISyntaxException e) {
         problems.error("issuer", "not a valid URI: " + e.getReason());
         return Optional.empty();

@@ -117,10 +117,7 @@ public final class AuthorizeService {
         state = null;
         throw OAuthException.invalidRequest("state is longer than " + MAX_STATE_LENGTH + " characters");
       }
-      String repeated = request.firstRepeated();
-      if (repeated != null) {
-        throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
-      }
+      request.rejectRepeated();
       if (!client.mayUse(ClientRegistration.AUTHORIZATION_CODE)) {
         // RFC 6749 §4.1.2.1: no approval page, and no code the token endpoint would refuse.
         throw OAuthException.unauthorizedClient(notForCodeGrant(client));

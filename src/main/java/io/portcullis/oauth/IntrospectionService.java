@@ -28,10 +28,7 @@ public final class IntrospectionService {
    * @return the response members, in RFC 7662 §2.2 order
    */
   public Map<String, Object> introspect(String authorization, Parameters body, String issuer) {
-    String repeated = body.firstRepeated();
-    if (repeated != null) {
-      throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
-    }
+    body.rejectRepeated();
     ClientRegistration caller = clients.authenticate(authorization, body);
     String token = body.require("token");
     TokenHint hint = TokenHint.parse(body.get("token_type_hint"));
@@ -46,7 +43,9 @@ public final class IntrospectionService {
       AccessToken t = access.get();
       describe(answer, t.scope(), t.clientId(), t.username(), "Bearer", t.expiresAtEpochSecond(),
           t.issuedAtEpochSecond(), issuer);
-    } else if (refresh.isPresent() && visible(caller, refresh.get().clientId())) {
+    } else if (refresh.isPresent() && caller.clientId().equals(refresh.get().clientId())) {
+      // Only its owner learns about a refresh token: a resource server asking is checking a
+      // bearer token, and a refresh token is never one.
       RefreshToken t = refresh.get();
       describe(answer, t.scope(), t.clientId(), t.username(), "refresh_token", t.expiresAtEpochSecond(),
           t.issuedAtEpochSecond(), issuer);

@@ -54,6 +54,19 @@ public final class Parameters {
     return value;
   }
 
+  /**
+   * RFC 6749 §3.1 and §3.2: no parameter may be given more than once, even one this endpoint
+   * ignores.
+   *
+   * @throws OAuthException {@code invalid_request} naming the first repeated parameter
+   */
+  public void rejectRepeated() {
+    String repeated = firstRepeated();
+    if (repeated != null) {
+      throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
+    }
+  }
+
   /** The first parameter given more than once, or {@code null}. */
   public String firstRepeated() {
     for (Map.Entry<String, List<String>> entry : values.entrySet()) {

@@ -32,32 +32,40 @@ public final class RevocationService {
   }
 
   public void revoke(String authorization, Parameters body) {
-    String repeated = body.firstRepeated();
-    if (repeated != null) {
-      throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
-    }
+    body.rejectRepeated();
     ClientRegistration caller = clients.authenticate(authorization, body);
     String token = body.require("token");
-    TokenHint hint = TokenHint.parse(body.get("token_type_hint"));
-    Optional<RefreshToken> refresh = hint == TokenHint.ACCESS_TOKEN ? Optional.empty() : store.findRefreshToken(token);
-    if (refresh.isPresent()) {
-      mustOwn(caller, refresh.get().clientId());
-      store.revokeGrant(refresh.get().grantId(), clock.instant().plus(rememberRevocation));
-      return;
-    }
-    Optional<AccessToken> access = store.findAccessToken(token);
-    if (access.isPresent()) {
-      mustOwn(caller, access.get().clientId());
-      store.revokeAccessToken(token);
-      return;
-    }
-    if (hint == TokenHint.ACCESS_TOKEN) {
-      Optional<RefreshToken> late = store.findRefreshToken(token);
-      if (late.isPresent()) {
-        mustOwn(caller, late.get().clientId());
-        store.revokeGrant(late.get().grantId(), clock.instant().plus(rememberRevocation));
+    // RFC 7009 §2.1: the hint says where to look first; the other kind is searched too.
+    if (TokenHint.parse(body.get("token_type_hint")) == TokenHint.ACCESS_TOKEN) {
+      if (!revokeAccessToken(caller, token)) {
+        revokeRefreshToken(caller, token);
       }
+    } else if (!revokeRefreshToken(caller, token)) {
+      revokeAccessToken(caller, token);
     }
+  }
+
+  /** The refresh token and, through its grant, every token issued from it. */
+  private boolean revokeRefreshToken(ClientRegistration caller, String token) {
+    Optional<RefreshToken> refresh = store.findRefreshToken(token);
+    if (refresh.isEmpty()) {
+      return false;
+    }
+    mustOwn(caller, refresh.get().clientId());
+    store.revokeGrant(refresh.get().grantId(), clock.instant().plus(rememberRevocation));
+    // Removed as well, so the refresh token stays dead even if the grant's revocation is evicted.
+    store.revokeRefreshToken(token);
+    return true;
+  }
+
+  private boolean revokeAccessToken(ClientRegistration caller, String token) {
+    Optional<AccessToken> access = store.findAccessToken(token);
+    if (access.isEmpty()) {
+      return false;
+    }
+    mustOwn(caller, access.get().clientId());
+    store.revokeAccessToken(token);
+    return true;
   }
 
   /** RFC 7009 §2.1: a client may revoke only tokens issued to it. */

@@ -58,14 +58,12 @@ public final class TokenService {
    *                refresh_token alone)
    */
   public TokenResponse exchange(String authorization, Parameters body, Set<String> offered) {
-    String repeated = body.firstRepeated();
-    if (repeated != null) {
-      throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
-    }
+    body.rejectRepeated();
     ClientRegistration client = clients.authenticate(authorization, body);
     String grantType = body.get("grant_type");
     if (grantType == null) {
-      throw OAuthException.invalidRequest("grant_type is missing; use grant_type=authorization_code");
+      throw OAuthException.invalidRequest("grant_type is missing; use "
+          + String.join(" or ", new java.util.TreeSet<>(offered).stream().map(g -> "grant_type=" + g).toList()));
     }
     if (!offered.contains(grantType)) {
       throw OAuthException.unsupportedGrantType("grant_type " + ClientAuthenticator.quoted(grantType)

@@ -3,12 +3,14 @@ package io.portcullis.store;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.portcullis.config.StoreSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The single-node store: one bounded Caffeine cache per kind of entry, each entry expiring at its
@@ -19,6 +21,8 @@ import java.util.concurrent.ConcurrentMap;
  * requests can only push out other pending requests, never live tokens.
  */
 public final class CaffeineTokenStore implements TokenStore {
+
+  private static final System.Logger LOG = System.getLogger(CaffeineTokenStore.class.getName());
 
   private final Clock clock;
   private final Cache<SecretKey, PendingAuthorization> pending;
@@ -49,11 +53,11 @@ public final class CaffeineTokenStore implements TokenStore {
     this.pending = cache(settings.maxPendingAuthorizations(), ticker);
     this.codes = cache(settings.maxAuthorizationCodes(), ticker);
     this.tokens = cache(settings.maxAccessTokens(), ticker);
-    this.usedCodes = cache(settings.maxAccessTokens(), ticker);
+    this.usedCodes = memory("spent authorization codes", settings.maxAccessTokens(), ticker);
     this.refreshTokens = cache(settings.maxAccessTokens(), ticker);
-    this.usedRefreshTokens = cache(settings.maxAccessTokens(), ticker);
+    this.usedRefreshTokens = memory("spent refresh tokens", settings.maxAccessTokens(), ticker);
     // Revocations must outlive eviction pressure: bounded only as a last resort.
-    this.revokedGrants = cache(Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
+    this.revokedGrants = memory("revoked grants", Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
   }
 
   /**
@@ -69,6 +73,28 @@ public final class CaffeineTokenStore implements TokenStore {
         .maximumSize(maximumSize)
         .expireAfter(new ExpiresAt<K, V>(clock))
         .executor(Runnable::run)
+        .build();
+  }
+
+  /**
+   * A cache of what the store must remember (revocations, spent codes and refresh tokens). Its
+   * bound only guards the heap: an entry pushed out early forgets a revocation or a replay, so
+   * every such eviction is logged (the first, then every 10,000th) for the operator to raise
+   * {@code store.maxAccessTokens}.
+   */
+  private <K, V extends Expiring> Cache<K, V> memory(String what, long maximumSize, Ticker ticker) {
+    AtomicLong evicted = new AtomicLong();
+    return Caffeine.newBuilder()
+        .ticker(ticker)
+        .maximumSize(maximumSize)
+        .expireAfter(new ExpiresAt<K, V>(clock))
+        .executor(Runnable::run)
+        .<K, V>evictionListener((key, value, cause) -> {
+          if (cause == RemovalCause.SIZE && evicted.getAndIncrement() % 10_000 == 0) {
+            LOG.log(System.Logger.Level.WARNING, "the store is full of " + what + " (" + maximumSize
+                + "): " + evicted.get() + " forgotten before they expired; raise store.maxAccessTokens");
+          }
+        })
         .build();
   }
 
@@ -181,6 +207,11 @@ public final class CaffeineTokenStore implements TokenStore {
   @Override
   public void saveRefreshToken(String token, RefreshToken value) {
     refreshTokens.put(SecretKey.of(token), value);
+  }
+
+  @Override
+  public void revokeRefreshToken(String token) {
+    refreshTokens.invalidate(SecretKey.of(token));
   }
 
   @Override

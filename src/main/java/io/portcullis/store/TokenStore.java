@@ -46,6 +46,9 @@ public interface TokenStore extends AutoCloseable {
 
   void saveRefreshToken(String token, RefreshToken refreshToken);
 
+  /** Removes one refresh token (RFC 7009); callers revoke its grant too. */
+  void revokeRefreshToken(String token);
+
   /** The refresh token, unless unknown, expired, rotated or its grant revoked. */
   Optional<RefreshToken> findRefreshToken(String token);
 

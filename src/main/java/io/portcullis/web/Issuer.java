@@ -13,7 +13,7 @@ final class Issuer {
   private final String configured;
 
   Issuer(PortcullisConfig config) {
-    this.configured = config.issuer().map(URI::toString).map(Issuer::withoutTrailingSlash).orElse(null);
+    this.configured = config.issuer().map(URI::toString).orElse(null);
   }
 
   String of(HttpServletRequest request) {
@@ -24,9 +24,5 @@ final class Issuer {
     int port = request.getServerPort();
     boolean defaultPort = ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
     return scheme + "://" + request.getServerName() + (defaultPort ? "" : ":" + port) + request.getContextPath();
-  }
-
-  private static String withoutTrailingSlash(String uri) {
-    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
   }
 }

@@ -369,6 +369,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void issuerIsKeptWithoutATrailingSlash() throws Exception {
+    assertEquals("https://gw.example.com/gateway",
+        load("{\"clients\": [], \"issuer\": \"https://gw.example.com/gateway/\"}").issuer().orElseThrow().toString());
+  }
+
+  @Test
   void byteOrderMarkIsIgnored() throws Exception {
     PortcullisConfig config = load("\uFEFF{\"clients\": [], \"realm\": \"bom\"}");
     assertEquals("bom", config.realm());

@@ -185,11 +185,13 @@ class IntrospectionIT {
 
   @ParameterizedTest
   @ValueSource(strings = {INTROSPECT, INTROSPECT_WM})
-  void aResourceServerMayIntrospectEveryClientsTokens(String path) throws Exception {
+  void aResourceServerMayIntrospectEveryClientsAccessTokens(String path) throws Exception {
     Tokens app = grants.authorize(APP, "email profile");
     Tokens other = grants.authorize(OTHER, "admin");
     assertActive(grants.introspect(path, RS, app.access(), null), REFRESHING, "email profile", "Bearer", 3600);
-    assertActive(grants.introspect(path, RS, app.refresh(), "refreshToken"), REFRESHING, "email profile",
+    // A refresh token is never a bearer token: only its own client learns it is active.
+    assertInactive(grants.introspect(path, RS, app.refresh(), "refreshToken"));
+    assertActive(grants.introspect(path, APP, app.refresh(), "refreshToken"), REFRESHING, "email profile",
         "refresh_token", ConfigJson.GLOBAL_REFRESH_TTL);
     assertActive(grants.introspect(path, RS, other.access(), null), CONFIDENTIAL, "admin", "Bearer", 3600);
     Tokens machine = Grants.issued(client.postForm(OAuthClient.TOKEN, params("grant_type", "client_credentials"),

@@ -307,7 +307,8 @@ class TokenServiceTest {
   @Test
   void missingGrantTypeIsInvalidRequest() {
     assertOAuthError(() -> f.token.exchange(basic(CONFIDENTIAL, CONFIDENTIAL_SECRET), params("code", "x")),
-        "invalid_request", 400, "grant_type is missing; use grant_type=authorization_code");
+        "invalid_request", 400, "grant_type is missing; use grant_type=authorization_code or "
+            + "grant_type=client_credentials or grant_type=refresh_token");
   }
 
   @Test
