@@ -2,7 +2,10 @@ package io.portcullis.config;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** RFC 6749 §3.3 scope syntax: space-delimited scope-tokens of %x21 / %x23-5B / %x5D-7E. */
 public final class Scopes {
@@ -34,6 +37,26 @@ public final class Scopes {
       tokens.add(token);
     }
     return tokens;
+  }
+
+  /** The tokens of a scope string this server formatted itself; none for the empty scope. */
+  public static List<String> split(String formatted) {
+    return formatted.isEmpty() ? List.of() : List.of(formatted.split(" "));
+  }
+
+  /**
+   * RFC 6749 §3.3: what of {@code requested} the {@code allowed} scopes cover, formatted in the
+   * order of {@code allowed}; a request may narrow, never widen.
+   *
+   * @param refused makes the exception for the scopes beyond {@code allowed} (space-separated)
+   */
+  public static String narrow(Collection<String> allowed, Set<String> requested,
+      Function<String, ? extends RuntimeException> refused) {
+    List<String> granted = allowed.stream().filter(requested::contains).toList();
+    if (granted.size() < requested.size()) {
+      throw refused.apply(requested.stream().filter(s -> !granted.contains(s)).collect(Collectors.joining(" ")));
+    }
+    return format(granted);
   }
 
   /** The space-delimited form of a scope set, as sent in responses. */

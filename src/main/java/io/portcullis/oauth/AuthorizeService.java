@@ -11,7 +11,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +161,7 @@ public final class AuthorizeService {
       store.savePendingAuthorization(transactionId, new PendingAuthorization(client.clientId(), redirectUri,
           redirectUriSent, scope, state, challenge, challenge == null ? null : method,
           SecretKey.sha256(csrfToken), clock.instant().plus(config.authorizationRequestTtl()), 0));
-      return new AuthorizeOutcome.ShowApproval(client, scopeList(scope), transactionId, csrfToken,
+      return new AuthorizeOutcome.ShowApproval(client, Scopes.split(scope), transactionId, csrfToken,
           redirectUri, 200, null);
     } catch (OAuthException e) {
       return errorRedirect(redirectUri, e, state, issuer);
@@ -262,7 +261,7 @@ public final class AuthorizeService {
 
   private AuthorizeOutcome retry(String transactionId, String csrfToken, PendingAuthorization pending,
       ClientRegistration client, int status, String message) {
-    return new AuthorizeOutcome.ShowApproval(client, scopeList(pending.scope()), transactionId, csrfToken,
+    return new AuthorizeOutcome.ShowApproval(client, Scopes.split(pending.scope()), transactionId, csrfToken,
         pending.redirectUri(), status, message);
   }
 
@@ -289,22 +288,10 @@ public final class AuthorizeService {
     if (asked == null) {
       throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 section 3.3)");
     }
-    List<String> granted = new ArrayList<>();
-    for (String scope : client.scopes()) {
-      if (asked.remove(scope)) {
-        granted.add(scope);
-      }
-    }
-    if (!asked.isEmpty()) {
-      throw OAuthException.invalidScope("scope " + String.join(" ", asked)
-          + " is not allowed for this client; allowed: " + Scopes.format(client.scopes()));
-    }
-    return Scopes.format(granted);
+    return Scopes.narrow(client.scopes(), asked, refused -> OAuthException.invalidScope("scope " + refused
+        + " is not allowed for this client; allowed: " + Scopes.format(client.scopes())));
   }
 
-  private static List<String> scopeList(String scope) {
-    return scope.isEmpty() ? List.of() : List.of(scope.split(" "));
-  }
 
   /** RFC 6749 §4.1.2.1: {@code error}, {@code error_description} and {@code state} to the client. */
   private String configuredIssuer() {

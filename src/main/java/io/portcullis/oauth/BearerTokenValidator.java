@@ -8,7 +8,6 @@ import io.portcullis.store.TokenStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Decides whether a request to a gateway route may pass (RFC 6750; DESIGN 1.5): deny by default,
@@ -39,8 +38,7 @@ public final class BearerTokenValidator {
     AccessToken accessToken = store.findAccessToken(token)
         .orElseThrow(() -> OAuthException.invalidToken("the access token is invalid, expired or revoked"));
     if (route.isPresent() && !route.get().scopes().isEmpty()) {
-      Set<String> held = Set.of(accessToken.scope().isEmpty() ? new String[0] : accessToken.scope().split(" "));
-      if (!held.containsAll(route.get().scopes())) {
+      if (!Scopes.split(accessToken.scope()).containsAll(route.get().scopes())) {
         throw OAuthException.insufficientScope(Scopes.format(route.get().scopes()));
       }
     }

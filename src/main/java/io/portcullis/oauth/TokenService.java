@@ -13,9 +13,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -222,17 +220,7 @@ public final class TokenService {
     if (requested == null) {
       return grantedScope;
     }
-    List<String> granted = grantedScope.isEmpty() ? List.of() : List.of(grantedScope.split(" "));
-    List<String> result = new ArrayList<>();
-    for (String scope : granted) {
-      if (requested.remove(scope)) {
-        result.add(scope);
-      }
-    }
-    if (!requested.isEmpty()) {
-      throw OAuthException.invalidScope("scope " + String.join(" ", requested)
-          + " was not granted by the user; ask for it in the authorization request");
-    }
-    return Scopes.format(result);
+    return Scopes.narrow(Scopes.split(grantedScope), requested, refused -> OAuthException.invalidScope(
+        "scope " + refused + " was not granted by the user; ask for it in the authorization request"));
   }
 }

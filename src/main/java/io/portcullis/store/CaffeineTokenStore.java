@@ -68,12 +68,16 @@ public final class CaffeineTokenStore implements TokenStore {
    * is the same, and it no longer waits behind whatever else the JVM runs on the common pool.
    */
   private <K, V extends Expiring> Cache<K, V> cache(long maximumSize, Ticker ticker) {
+    return this.<K, V>builder(maximumSize, ticker).build();
+  }
+
+  /** Bounded, each entry expiring at its own {@code expiresAt}, maintenance on the calling thread. */
+  private <K, V extends Expiring> Caffeine<K, V> builder(long maximumSize, Ticker ticker) {
     return Caffeine.newBuilder()
         .ticker(ticker)
         .maximumSize(maximumSize)
-        .expireAfter(new ExpiresAt<K, V>(clock))
         .executor(Runnable::run)
-        .build();
+        .expireAfter(new ExpiresAt<K, V>(clock));
   }
 
   /**
@@ -84,12 +88,8 @@ public final class CaffeineTokenStore implements TokenStore {
    */
   private <K, V extends Expiring> Cache<K, V> memory(String what, long maximumSize, Ticker ticker) {
     AtomicLong evicted = new AtomicLong();
-    return Caffeine.newBuilder()
-        .ticker(ticker)
-        .maximumSize(maximumSize)
-        .expireAfter(new ExpiresAt<K, V>(clock))
-        .executor(Runnable::run)
-        .<K, V>evictionListener((key, value, cause) -> {
+    return this.<K, V>builder(maximumSize, ticker)
+        .evictionListener((key, value, cause) -> {
           if (cause == RemovalCause.SIZE && evicted.getAndIncrement() % 10_000 == 0) {
             LOG.log(System.Logger.Level.WARNING, "the store is full of " + what + " (" + maximumSize
                 + "): " + evicted.get() + " forgotten before they expired; raise store.maxAccessTokens");

@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import io.portcullis.config.Scopes;
 import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.OAuthException;
 import io.portcullis.store.AccessToken;
@@ -82,7 +83,7 @@ public final class BearerTokenFilter extends HttpFilter {
     AccessToken accessToken = token.get();
     request.setAttribute(CLIENT_ID, accessToken.clientId());
     request.setAttribute(USERNAME, accessToken.username());
-    request.setAttribute(SCOPES, accessToken.scope().isEmpty() ? Set.of() : Set.of(accessToken.scope().split(" ")));
+    request.setAttribute(SCOPES, Set.copyOf(Scopes.split(accessToken.scope())));
     chain.doFilter(new Authenticated(request, accessToken.username()), response);
   }
 
