@@ -340,6 +340,10 @@ public final class ConfigLoader {
     Optional<URI> issuer(Fields top) {
       String text = top.string("issuer", false);
       if (text == null) {
+        // Then the issuer comes from each request's Host header (and scheme), which the client
+        // chooses: metadata and iss would name whatever host a request claims.
+        problems.warn("issuer", "is not set, so metadata and iss name whatever host each request's Host header "
+            + "claims; set issuer to this deployment's public URL in production");
         return Optional.empty();
       }
       try {

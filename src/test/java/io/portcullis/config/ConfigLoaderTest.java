@@ -89,6 +89,9 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(3600), client.accessTokenTtl(), "the client inherits the global TTL");
     assertTrue(config.warnings().contains(
         "users: no users are configured, so no authorization request can be approved"), config.warnings().toString());
+    assertTrue(config.warnings().contains("issuer: is not set, so metadata and iss name whatever host each "
+        + "request's Host header claims; set issuer to this deployment's public URL in production"),
+        config.warnings().toString());
   }
 
   @Test

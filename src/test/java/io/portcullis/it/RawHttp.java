@@ -33,8 +33,8 @@ final class RawHttp {
   }
 
   /**
-   * Sends {@code head} (request line and header lines, each without CRLF; {@code Host} and
-   * {@code Connection: close} are added) and {@code body}, and reads the response to the end.
+   * Sends {@code head} (request line and header lines, each without CRLF; {@code Host}, unless
+   * {@code head} has one, and {@code Connection: close} are added) and {@code body}, and reads the response to the end.
    */
   static Response exchange(PortcullisServer server, List<String> head, String body) throws IOException {
     byte[] bodyBytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -60,7 +60,9 @@ final class RawHttp {
     for (String line : head) {
       request.append(line).append("\r\n");
     }
-    request.append("Host: 127.0.0.1:").append(server.port()).append("\r\n");
+    if (head.stream().noneMatch(line -> line.regionMatches(true, 0, "Host:", 0, 5))) {
+      request.append("Host: 127.0.0.1:").append(server.port()).append("\r\n");
+    }
     request.append("Connection: close\r\n");
     if (framing != null) {
       request.append(framing).append("\r\n");

@@ -75,6 +75,29 @@ class StartupIT {
   }
 
   @Test
+  void withoutAnIssuerTheStartWarnsThatClientsChooseIt() throws Exception {
+    String warning = "issuer: is not set, so metadata and iss name whatever host each request's Host header claims";
+    try (LogCapture log = LogCapture.start();
+         PortcullisServer server = PortcullisServer.start(valid().write(dir, "derived.json"))) {
+      assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARNING") && line.contains(warning)),
+          log.lines().toString());
+      // What the warning is about: the metadata names the host the request claimed.
+      RawHttp.Response metadata = RawHttp.exchange(server,
+          List.of("GET " + Grants.METADATA + " HTTP/1.1", "Host: evil.example"), null);
+      assertEquals(200, metadata.status(), metadata.body());
+      assertTrue(metadata.body().contains("\"issuer\":\"http://evil.example\""), metadata.body());
+    }
+    try (LogCapture log = LogCapture.start();
+         PortcullisServer server = PortcullisServer.start(valid().set("issuer", "https://gw.example.com")
+             .write(dir, "configured.json"))) {
+      assertTrue(log.lines().stream().noneMatch(line -> line.contains(warning)), log.lines().toString());
+      RawHttp.Response metadata = RawHttp.exchange(server,
+          List.of("GET " + Grants.METADATA + " HTTP/1.1", "Host: evil.example"), null);
+      assertTrue(metadata.body().contains("\"issuer\":\"https://gw.example.com\""), metadata.body());
+    }
+  }
+
+  @Test
   void aRedirectUriThatIsNotAbsoluteStopsTheStart() throws Exception {
     Path config = ConfigJson.empty()
         .user(ConfigJson.USER, ConfigJson.PASSWORD)
