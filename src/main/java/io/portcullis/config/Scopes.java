@@ -4,8 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /** RFC 6749 §3.3 scope syntax: space-delimited scope-tokens of %x21 / %x23-5B / %x5D-7E. */
 public final class Scopes {
@@ -48,13 +47,13 @@ public final class Scopes {
    * RFC 6749 §3.3: what of {@code requested} the {@code allowed} scopes cover, formatted in the
    * order of {@code allowed}; a request may narrow, never widen.
    *
-   * @param refused makes the exception for the scopes beyond {@code allowed} (space-separated)
+   * @param refused makes the exception when {@code requested} goes beyond {@code allowed}
    */
   public static String narrow(Collection<String> allowed, Set<String> requested,
-      Function<String, ? extends RuntimeException> refused) {
+      Supplier<? extends RuntimeException> refused) {
     List<String> granted = allowed.stream().filter(requested::contains).toList();
     if (granted.size() < requested.size()) {
-      throw refused.apply(requested.stream().filter(s -> !granted.contains(s)).collect(Collectors.joining(" ")));
+      throw refused.get();
     }
     return format(granted);
   }

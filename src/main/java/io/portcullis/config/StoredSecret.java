@@ -91,6 +91,23 @@ public sealed interface StoredSecret {
   }
 
   /**
+   * A secret nobody knows that costs as much to check as the costliest of {@code secrets}: checked
+   * when the user or client asked for does not exist, so that "no such account" takes as long as
+   * "wrong secret" and response times do not reveal which accounts exist.
+   */
+  static StoredSecret decoyFor(java.util.Collection<StoredSecret> secrets) {
+    int iterations = secrets.stream().filter(s -> s instanceof Pbkdf2)
+        .mapToInt(s -> ((Pbkdf2) s).iterations()).max().orElse(0);
+    if (iterations > 0) {
+      return new Pbkdf2(iterations, new byte[16], new byte[32]);
+    }
+    if (secrets.stream().anyMatch(s -> s instanceof Sha256)) {
+      return new Sha256(new byte[16], new byte[32]);
+    }
+    return new Noop("\u0000decoy");
+  }
+
+  /**
    * Reads {@code {scheme}data}. The message of the exception names what is wrong and never
    * repeats the value.
    */

@@ -22,6 +22,8 @@ import java.math.BigDecimal;
  */
 public final class StrictJson {
 
+  private static final java.util.regex.Pattern GSON_PATH = java.util.regex.Pattern.compile("(?s) path \\$.*$");
+
   /** Nesting deeper than this is refused: no legitimate request or config needs it. */
   private static final int MAX_DEPTH = 32;
 
@@ -37,24 +39,27 @@ public final class StrictJson {
     try {
       JsonElement root = read(reader, "$", 0);
       if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new MalformedJsonException("unexpected content after the JSON value");
+        throw new MalformedJsonException("unexpected content after the JSON value", null);
       }
       return root;
     } catch (com.google.gson.stream.MalformedJsonException | JsonParseException | IllegalStateException e) {
-      throw new MalformedJsonException(describe(e));
+      String message = describe(e);
+      // Gson ends its messages with the path of the value ("... path $.name"): key names.
+      throw new MalformedJsonException(message, GSON_PATH.matcher(message).replaceFirst(""));
     } catch (java.io.EOFException e) {
-      throw new MalformedJsonException("the JSON document ends too early");
+      throw new MalformedJsonException("the JSON document ends too early", null);
     } catch (NumberFormatException e) {
-      throw new MalformedJsonException("a number is not valid JSON");
+      throw new MalformedJsonException("a number is not valid JSON", null);
     } catch (IOException e) {
-      throw new MalformedJsonException("the JSON document could not be read: " + e.getMessage());
+      throw new MalformedJsonException("the JSON document could not be read: " + e.getMessage(),
+          "the JSON document could not be read");
     }
   }
 
   private static JsonElement read(JsonReader reader, String path, int depth)
       throws IOException, MalformedJsonException {
     if (depth > MAX_DEPTH) {
-      throw new MalformedJsonException("JSON nested more than " + MAX_DEPTH + " levels deep");
+      throw new MalformedJsonException("JSON nested more than " + MAX_DEPTH + " levels deep", null);
     }
     switch (reader.peek()) {
       case BEGIN_OBJECT -> {
@@ -63,7 +68,8 @@ public final class StrictJson {
         while (reader.hasNext()) {
           String name = reader.nextName();
           if (object.has(name)) {
-            throw new MalformedJsonException(path + "." + name + ": the key appears more than once");
+            throw new MalformedJsonException(path + "." + name + ": the key appears more than once",
+                "a key appears more than once in one object");
           }
           object.add(name, read(reader, path + "." + name, depth + 1));
         }
@@ -93,7 +99,7 @@ public final class StrictJson {
         reader.nextNull();
         return JsonNull.INSTANCE;
       }
-      default -> throw new MalformedJsonException("expected a JSON value at " + path);
+      default -> throw new MalformedJsonException("expected a JSON value at " + path, "expected a JSON value");
     }
   }
 
@@ -107,10 +113,22 @@ public final class StrictJson {
     return message.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON at", "at");
   }
 
-  /** The document is not valid JSON; the message says where and why. */
+  /**
+   * The document is not valid JSON; the message says where and why, naming the keys on the way
+   * (for a config file, whose author wants the path). {@link #withoutKeys()} says the same without
+   * repeating anything of the document, for an answer to a request.
+   */
   public static final class MalformedJsonException extends Exception {
-    public MalformedJsonException(String message) {
+    private final String withoutKeys;
+
+    MalformedJsonException(String message, String withoutKeys) {
       super(message, null, false, false);
+      this.withoutKeys = withoutKeys == null ? message : withoutKeys;
+    }
+
+    /** The problem and its line and column, but no key or value of the document. */
+    public String withoutKeys() {
+      return withoutKeys;
     }
   }
 }

@@ -84,8 +84,7 @@ public final class AuthorizeService {
     }
     Optional<ClientRegistration> found = config.client(clientId);
     if (found.isEmpty()) {
-      return untrusted("unknown client_id " + ClientAuthenticator.quoted(clientId)
-          + "; the application that sent you here is not registered");
+      return untrusted("the client_id is not registered; the application that sent you here is misconfigured");
     }
     ClientRegistration client = found.get();
     if (!client.mayUse(ClientRegistration.AUTHORIZATION_CODE) && client.redirectUris().isEmpty()) {
@@ -96,13 +95,11 @@ public final class AuthorizeService {
     boolean redirectUriSent = redirectUri != null;
     if (redirectUri == null) {
       if (client.redirectUris().size() != 1) {
-        return untrusted("redirect_uri is required: client " + ClientAuthenticator.quoted(clientId)
-            + " has several registered");
+        return untrusted("redirect_uri is required: this client has several registered");
       }
       redirectUri = client.redirectUris().get(0);
     } else if (!client.redirectUris().contains(redirectUri)) {
-      return untrusted("redirect_uri is not registered for client " + ClientAuthenticator.quoted(clientId)
-          + " (redirect URIs must match exactly)");
+      return untrusted("redirect_uri is not registered for this client (redirect URIs must match exactly)");
     }
 
     // From here on the redirect URI is trusted: errors go back to the client.
@@ -271,8 +268,7 @@ public final class AuthorizeService {
   }
 
   private static String notForCodeGrant(ClientRegistration client) {
-    return "client " + ClientAuthenticator.quoted(client.clientId())
-        + " may not use the authorization_code grant (see grantTypes in its registration)";
+    return "this client may not use the authorization_code grant (see grantTypes in its registration)";
   }
 
   private static AuthorizeOutcome untrusted(String description) {
@@ -288,8 +284,8 @@ public final class AuthorizeService {
     if (asked == null) {
       throw OAuthException.invalidScope("scope must be space-separated scope tokens (RFC 6749 section 3.3)");
     }
-    return Scopes.narrow(client.scopes(), asked, refused -> OAuthException.invalidScope("scope " + refused
-        + " is not allowed for this client; allowed: " + Scopes.format(client.scopes())));
+    return Scopes.narrow(client.scopes(), asked, () -> OAuthException.invalidScope(
+        "scope goes beyond what this client may ask for (" + Scopes.format(client.scopes()) + ")"));
   }
 
 

@@ -2,6 +2,7 @@ package io.portcullis.oauth;
 
 import io.portcullis.config.ClientRegistration;
 import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.StoredSecret;
 import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,10 +17,21 @@ import java.util.Locale;
  */
 public final class ClientAuthenticator {
 
+  /**
+   * The one answer to a client id with the wrong credentials, whatever was wrong: naming the
+   * cause ("unknown client_id", "wrong secret") would let anyone list the registered client ids.
+   */
+  static final String FAILED =
+      "client authentication failed: check the client_id and secret (a public client sends client_id alone)";
+
   private final PortcullisConfig config;
+  /** Checked for a secret that no stored secret is checked against: every secret costs the same. */
+  private final StoredSecret decoy;
 
   public ClientAuthenticator(PortcullisConfig config) {
     this.config = config;
+    this.decoy = StoredSecret.decoyFor(config.clients().values().stream()
+        .map(ClientRegistration::secret).filter(java.util.Objects::nonNull).toList());
   }
 
   /** Client credentials as presented, before they are checked. */
@@ -32,21 +44,18 @@ public final class ClientAuthenticator {
    */
   public ClientRegistration authenticate(String authorization, Parameters body) {
     Presented presented = presented(authorization, body);
-    ClientRegistration client = config.client(presented.clientId())
-        .orElseThrow(() -> OAuthException.invalidClient("unknown client_id " + quoted(presented.clientId())));
-    if (client.isPublic()) {
+    ClientRegistration client = config.client(presented.clientId()).orElse(null);
+    boolean authenticated;
+    if (client == null || client.isPublic()) {
       if (presented.secret() != null) {
-        throw OAuthException.invalidClient(
-            "client " + quoted(client.clientId()) + " is a public client and has no secret; send client_id alone");
+        decoy.matches(presented.secret()); // as long as checking a secret takes
       }
-      return client;
+      authenticated = client != null && presented.secret() == null;
+    } else {
+      authenticated = presented.secret() != null && client.secret().matches(presented.secret());
     }
-    if (presented.secret() == null) {
-      throw OAuthException.invalidClient("client " + quoted(client.clientId())
-          + " must authenticate: send its secret with HTTP Basic or as client_secret");
-    }
-    if (!client.secret().matches(presented.secret())) {
-      throw OAuthException.invalidClient("client authentication failed: wrong client secret");
+    if (!authenticated) {
+      throw OAuthException.invalidClient(FAILED);
     }
     return client;
   }
@@ -102,11 +111,5 @@ public final class ClientAuthenticator {
     } catch (IllegalArgumentException e) {
       throw OAuthException.invalidClient("the Basic Authorization header has a malformed %-escape");
     }
-  }
-
-  /** A client id in a message: quoted, and cut short so a huge one cannot flood a response. */
-  static String quoted(String value) {
-    String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-    return "'" + shown + "'";
   }
 }

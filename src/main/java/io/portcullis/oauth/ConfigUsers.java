@@ -17,13 +17,7 @@ public final class ConfigUsers implements UserAuthenticator {
 
   public ConfigUsers(PortcullisConfig config) {
     this.config = config;
-    this.decoy = config.users().values().stream()
-        .map(UserAccount::password)
-        .filter(p -> p instanceof StoredSecret.Pbkdf2)
-        .findFirst()
-        .map(p -> (StoredSecret) new StoredSecret.Pbkdf2(((StoredSecret.Pbkdf2) p).iterations(),
-            new byte[16], new byte[32]))
-        .orElse(new StoredSecret.Noop("\u0000decoy"));
+    this.decoy = StoredSecret.decoyFor(config.users().values().stream().map(UserAccount::password).toList());
   }
 
   @Override

@@ -13,6 +13,15 @@ import java.util.Set;
  */
 public final class Parameters {
 
+  /**
+   * Every parameter name an endpoint of this server reads. Error descriptions name only these:
+   * any other name came from the request, and an answer never repeats what a request said.
+   */
+  private static final Set<String> KNOWN = Set.of("response_type", "client_id", "redirect_uri", "scope", "state",
+      "code_challenge", "code_challenge_method", "grant_type", "code", "code_verifier", "client_secret",
+      "refresh_token", "token", "token_type_hint", "transaction_id", "csrf_token", "username", "password",
+      "decision");
+
   private final Map<String, List<String>> values;
 
   public Parameters(Map<String, List<String>> values) {
@@ -39,7 +48,7 @@ public final class Parameters {
       return null;
     }
     if (list.size() > 1) {
-      throw OAuthException.invalidRequest("the parameter " + name + " was given more than once");
+      throw OAuthException.invalidRequest(named(name) + " was given more than once");
     }
     String value = list.get(0);
     return value.isEmpty() ? null : value;
@@ -49,7 +58,7 @@ public final class Parameters {
   public String require(String name) {
     String value = get(name);
     if (value == null) {
-      throw OAuthException.invalidRequest("the parameter " + name + " is missing");
+      throw OAuthException.invalidRequest(named(name) + " is missing");
     }
     return value;
   }
@@ -63,7 +72,7 @@ public final class Parameters {
   public void rejectRepeated() {
     String repeated = firstRepeated();
     if (repeated != null) {
-      throw OAuthException.invalidRequest("the parameter " + repeated + " was given more than once");
+      throw OAuthException.invalidRequest(named(repeated) + " was given more than once");
     }
   }
 
@@ -75,6 +84,11 @@ public final class Parameters {
       }
     }
     return null;
+  }
+
+  /** "the parameter code" for a parameter this server reads, "a parameter" for any other name. */
+  public static String named(String name) {
+    return KNOWN.contains(name) ? "the parameter " + name : "a parameter";
   }
 
   public boolean isRepeated(String name) {

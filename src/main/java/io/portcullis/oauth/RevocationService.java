@@ -71,8 +71,7 @@ public final class RevocationService {
   /** RFC 7009 §2.1: a client may revoke only tokens issued to it. */
   private static void mustOwn(ClientRegistration caller, String owner) {
     if (!caller.clientId().equals(owner)) {
-      throw OAuthException.unauthorizedClient("the token was not issued to client "
-          + ClientAuthenticator.quoted(caller.clientId()));
+      throw OAuthException.unauthorizedClient("the token was not issued to this client");
     }
   }
 }

@@ -64,12 +64,12 @@ public final class TokenService {
           + String.join(" or ", new java.util.TreeSet<>(offered).stream().map(g -> "grant_type=" + g).toList()));
     }
     if (!offered.contains(grantType)) {
-      throw OAuthException.unsupportedGrantType("grant_type " + ClientAuthenticator.quoted(grantType)
-          + " is not supported here; use " + String.join(" or ", new java.util.TreeSet<>(offered)));
+      throw OAuthException.unsupportedGrantType("this grant_type is not supported here; use "
+          + String.join(" or ", new java.util.TreeSet<>(offered)));
     }
     if (!client.mayUse(grantType)) {
-      throw OAuthException.unauthorizedClient("client " + ClientAuthenticator.quoted(client.clientId())
-          + " may not use the " + grantType + " grant (see grantTypes in its registration)");
+      throw OAuthException.unauthorizedClient("this client may not use the " + grantType
+          + " grant (see grantTypes in its registration)");
     }
     return switch (grantType) {
       case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body);
@@ -220,7 +220,8 @@ public final class TokenService {
     if (requested == null) {
       return grantedScope;
     }
-    return Scopes.narrow(Scopes.split(grantedScope), requested, refused -> OAuthException.invalidScope(
-        "scope " + refused + " was not granted by the user; ask for it in the authorization request"));
+    return Scopes.narrow(Scopes.split(grantedScope), requested, () -> OAuthException.invalidScope(
+        "scope may only narrow what was granted (" + grantedScope
+            + "); ask for more in a new authorization request"));
   }
 }

@@ -54,7 +54,9 @@ final class RequestParameters {
    * parameters, all in one map so a name sent in both counts as repeated.
    */
   static Parameters body(HttpServletRequest request, boolean allowJson) throws IOException {
-    String mediaType = mediaType(request.getContentType());
+    // The header as sent: containers parse its charset on getContentType() and some throw for
+    // one they do not know (Jetty: UnsupportedCharsetException), before we could refuse it.
+    String mediaType = mediaType(request.getHeader("Content-Type"));
     Map<String, List<String>> values = new LinkedHashMap<>();
     if (request.getQueryString() != null) {
       decodeForm(request.getQueryString(), values);
@@ -67,8 +69,8 @@ final class RequestParameters {
       // Read (and drop) the body we refuse: left unread, it makes the container close the
       // connection, and a client that reuses it for its next request fails.
       readBody(request);
-      throw OAuthException.invalidRequest((mediaType == null ? "the request has no Content-Type" : "Content-Type "
-          + mediaType + " is not accepted") + "; send " + FORM + (allowJson ? " or " + JSON : ""));
+      throw OAuthException.invalidRequest((mediaType == null ? "the request has no Content-Type"
+          : "the request's Content-Type is not accepted") + "; send " + FORM + (allowJson ? " or " + JSON : ""));
     }
     return new Parameters(values);
   }
@@ -86,7 +88,7 @@ final class RequestParameters {
         String charset = param[1].trim().replace("\"", "");
         // Bodies are decoded as UTF-8; US-ASCII is a subset of it, anything else would be misread.
         if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("us-ascii")) {
-          throw OAuthException.invalidRequest("charset " + charset + " is not supported; send UTF-8");
+          throw OAuthException.invalidRequest("the request's charset is not supported; send UTF-8");
         }
       }
     }
@@ -154,10 +156,10 @@ final class RequestParameters {
     } catch (StrictJson.MalformedJsonException e) {
       String problem = e.getMessage();
       if (problem.startsWith("$.") && problem.contains("appears more than once")) {
-        throw OAuthException.invalidRequest("the parameter " + problem.substring(2, problem.indexOf(':'))
+        throw OAuthException.invalidRequest(Parameters.named(problem.substring(2, problem.indexOf(':')))
             + " was given more than once");
       }
-      throw OAuthException.invalidRequest("the body is not valid JSON: " + problem);
+      throw OAuthException.invalidRequest("the body is not valid JSON: " + e.withoutKeys());
     }
     if (!root.isJsonObject()) {
       throw OAuthException.invalidRequest("the JSON body must be an object of string fields");
@@ -168,7 +170,7 @@ final class RequestParameters {
         continue;
       }
       if (!(value instanceof JsonPrimitive p) || !p.isString()) {
-        throw OAuthException.invalidRequest("the JSON field " + printable(field.getKey()) + " must be a string");
+        throw OAuthException.invalidRequest(Parameters.named(field.getKey()) + " must be a JSON string");
       }
       add(values, field.getKey(), p.getAsString());
     }
@@ -179,10 +181,10 @@ final class RequestParameters {
       throw OAuthException.invalidRequest("a parameter name is too long or contains control characters");
     }
     if (value.length() > MAX_VALUE_LENGTH) {
-      throw OAuthException.invalidRequest("the parameter " + name + " is longer than " + MAX_VALUE_LENGTH + " characters");
+      throw OAuthException.invalidRequest(Parameters.named(name) + " is longer than " + MAX_VALUE_LENGTH + " characters");
     }
     if (!isClean(value)) {
-      throw OAuthException.invalidRequest("the parameter " + name + " contains control characters");
+      throw OAuthException.invalidRequest(Parameters.named(name) + " contains control characters");
     }
     if (values.values().stream().mapToInt(List::size).sum() >= MAX_PARAMETERS) {
       throw OAuthException.invalidRequest("the request has more than " + MAX_PARAMETERS + " parameters");
@@ -251,9 +253,5 @@ final class RequestParameters {
       }
     }
     return true;
-  }
-
-  private static String printable(String name) {
-    return name.length() > 40 || !isClean(name) ? "(unnamed)" : name;
   }
 }

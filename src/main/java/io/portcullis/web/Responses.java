@@ -202,6 +202,8 @@ final class Responses {
   static void json(HttpServletResponse response, int status, JsonObject body) throws IOException {
     response.setStatus(status);
     noStore(response);
+    // Never sniffed into something a browser would render or run.
+    response.setHeader("X-Content-Type-Options", "nosniff");
     response.setContentType("application/json;charset=UTF-8");
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
     response.setContentLength(bytes.length);

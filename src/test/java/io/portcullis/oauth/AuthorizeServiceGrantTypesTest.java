@@ -25,7 +25,7 @@ class AuthorizeServiceGrantTypesTest {
   @Test
   void clientWithoutRedirectUrisAndCodeGrantGetsAnErrorPage() {
     assertErrorPage(f.authorize.start(params("response_type", "code", "client_id", MACHINE)), 400,
-        "unauthorized_client", "client 'machine' may not use the authorization_code grant (see grantTypes in its registration)");
+        "unauthorized_client", "this client may not use the authorization_code grant (see grantTypes in its registration)");
   }
 
   @Test
@@ -35,6 +35,6 @@ class AuthorizeServiceGrantTypesTest {
          "grantTypes": ["client_credentials"]},""");
     assertErrorRedirect(custom.authorize.start(params("response_type", "code", "client_id", "worker", "state", "s")),
         "https://worker.example/cb", "unauthorized_client",
-        "client 'worker' may not use the authorization_code grant (see grantTypes in its registration)", "s");
+        "this client may not use the authorization_code grant (see grantTypes in its registration)", "s");
   }
 }

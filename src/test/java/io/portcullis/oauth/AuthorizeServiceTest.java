@@ -66,7 +66,7 @@ class AuthorizeServiceTest {
   @Test
   void unknownClientIsAnErrorPage() {
     assertErrorPage(f.authorize.start(validRequestWith("client_id", "nope")), 400, "invalid_request",
-        "unknown client_id 'nope'; the application that sent you here is not registered");
+        "the client_id is not registered; the application that sent you here is misconfigured");
   }
 
   @Test
@@ -80,14 +80,14 @@ class AuthorizeServiceTest {
     for (String uri : List.of("https://evil.example/cb", CONFIDENTIAL_REDIRECT + "/extra", CONFIDENTIAL_REDIRECT + "/",
         CONFIDENTIAL_REDIRECT + "?x=1", "https://APP.example/cb", "http://app.example/cb", "https://app.example/other")) {
       assertErrorPage(f.authorize.start(validRequestWith("redirect_uri", uri)), 400, "invalid_request",
-          "redirect_uri is not registered for client 'confidential' (redirect URIs must match exactly)");
+          "redirect_uri is not registered for this client (redirect URIs must match exactly)");
     }
   }
 
   @Test
   void redirectUriOfAnotherClientIsAnErrorPage() {
     assertErrorPage(f.authorize.start(validRequestWith("redirect_uri", LEGACY_REDIRECT)), 400, "invalid_request",
-        "redirect_uri is not registered for client 'confidential' (redirect URIs must match exactly)");
+        "redirect_uri is not registered for this client (redirect URIs must match exactly)");
   }
 
   @Test
@@ -106,7 +106,7 @@ class AuthorizeServiceTest {
   @Test
   void missingRedirectUriIsAnErrorPageWhenSeveralAreRegistered() {
     assertErrorPage(f.authorize.start(validRequestWith("redirect_uri", null)), 400, "invalid_request",
-        "redirect_uri is required: client 'confidential' has several registered");
+        "redirect_uri is required: this client has several registered");
   }
 
   @Test
@@ -229,7 +229,7 @@ class AuthorizeServiceTest {
   @Test
   void scopeNotAllowedIsInvalidScope() {
     assertErrorRedirect(f.authorize.start(validRequestWith("scope", "email admin")), CONFIDENTIAL_REDIRECT,
-        "invalid_scope", "scope admin is not allowed for this client; allowed: email profile orders", "xyz");
+        "invalid_scope", "scope goes beyond what this client may ask for (email profile orders)", "xyz");
   }
 
   @Test
@@ -409,11 +409,17 @@ class AuthorizeServiceTest {
 
   @Test
   void errorDescriptionsKeepToTheRfc6749Charset() {
+    assertEquals("caf? 'quoted' ?and? back'slash",
+        OAuthException.invalidRequest("caf\u00e9 \"quoted\" \nand\t back\\slash").description());
+  }
+
+  @Test
+  void aRepeatedParameterOfAnotherNameIsNotRepeatedBack() {
     Parameters request = params("response_type", "code", "client_id", CONFIDENTIAL, "redirect_uri",
         CONFIDENTIAL_REDIRECT, "code_challenge", CHALLENGE, "code_challenge_method", "S256",
         "sc\u00f6pe", "1", "sc\u00f6pe", "2");
     assertErrorRedirect(f.authorize.start(request), CONFIDENTIAL_REDIRECT, "invalid_request",
-        "the parameter sc?pe was given more than once", null);
+        "a parameter was given more than once", null);
   }
 
   @Test

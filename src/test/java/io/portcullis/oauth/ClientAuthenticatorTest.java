@@ -46,14 +46,14 @@ class ClientAuthenticatorTest {
   void basicUnencodedPercentIsDecodedAsAnEscape() {
     // A client that forgets to encode sends %42, which means 'B': the secret is then wrong.
     assertOAuthError(() -> clients.authenticate("Basic " + b64("hashed:hashed:se+cret%2B%42"), params()),
-        "invalid_client", 401, "client authentication failed: wrong client secret");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
   }
 
   @Test
   void basicPlusMeansSpaceAndAnEncodedPlusIsAPlus() {
     // An unencoded '+' is a space, so "+" for "+" yields "se cret %42": wrong.
     assertOAuthError(() -> clients.authenticate("Basic " + b64("hashed:hashed%3Ase+cret+%2542"), params()),
-        "invalid_client", 401, "client authentication failed: wrong client secret");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
     // "%20" is a space as well as "+".
     assertEquals(HASHED, clients.authenticate("Basic " + b64("hashed:hashed%3Ase%20cret%2B%2542"), params())
         .clientId());
@@ -108,44 +108,40 @@ class ClientAuthenticatorTest {
   @Test
   void wrongSecretIsInvalidClient() {
     assertOAuthError(() -> clients.authenticate(basic(CONFIDENTIAL, "wrong"), params()),
-        "invalid_client", 401, "client authentication failed: wrong client secret");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
     assertOAuthError(() -> clients.authenticate(null, params("client_id", CONFIDENTIAL, "client_secret", "wrong")),
-        "invalid_client", 401, "client authentication failed: wrong client secret");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
     assertOAuthError(() -> clients.authenticate(basic(HASHED, "hashed:se cret+%43"), params()),
-        "invalid_client", 401, "client authentication failed: wrong client secret");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
   }
 
+  /** An unknown client_id gets the very answer a known one with a wrong secret gets: ids cannot be listed. */
   @Test
-  void unknownClientIsInvalidClient() {
+  void unknownClientIsInvalidClientWithTheSameDescription() {
     assertOAuthError(() -> clients.authenticate(basic("nope", "x"), params()),
-        "invalid_client", 401, "unknown client_id 'nope'");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
     assertOAuthError(() -> clients.authenticate(null, params("client_id", "nope", "client_secret", "x")),
-        "invalid_client", 401, "unknown client_id 'nope'");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
     assertOAuthError(() -> clients.authenticate(null, params("client_id", "nope")),
-        "invalid_client", 401, "unknown client_id 'nope'");
-  }
-
-  @Test
-  void hugeUnknownClientIdIsCutShortInTheMessage() {
-    String id = "x".repeat(5000);
-    assertOAuthError(() -> clients.authenticate(null, params("client_id", id)),
-        "invalid_client", 401, "unknown client_id '" + "x".repeat(80) + "...'");
+        "invalid_client", 401, ClientAuthenticator.FAILED);
+    assertOAuthError(() -> clients.authenticate(null, params("client_id", "x".repeat(5000))),
+        "invalid_client", 401, ClientAuthenticator.FAILED);
   }
 
   @Test
   void confidentialClientWithoutSecretIsInvalidClient() {
-    String expected = "client 'confidential' must authenticate: send its secret with HTTP Basic or as client_secret";
-    assertOAuthError(() -> clients.authenticate(null, params("client_id", CONFIDENTIAL)), "invalid_client", 401, expected);
+    assertOAuthError(() -> clients.authenticate(null, params("client_id", CONFIDENTIAL)), "invalid_client", 401,
+        ClientAuthenticator.FAILED);
     assertOAuthError(() -> clients.authenticate("Basic " + b64("confidential:"), params()), "invalid_client", 401,
-        expected);
+        ClientAuthenticator.FAILED);
   }
 
   @Test
   void publicClientWithASecretIsInvalidClient() {
-    String expected = "client 'spa' is a public client and has no secret; send client_id alone";
     assertOAuthError(() -> clients.authenticate(null, params("client_id", SPA, "client_secret", "x")),
-        "invalid_client", 401, expected);
-    assertOAuthError(() -> clients.authenticate(basic(SPA, "x"), params()), "invalid_client", 401, expected);
+        "invalid_client", 401, ClientAuthenticator.FAILED);
+    assertOAuthError(() -> clients.authenticate(basic(SPA, "x"), params()), "invalid_client", 401,
+        ClientAuthenticator.FAILED);
   }
 
   @Test

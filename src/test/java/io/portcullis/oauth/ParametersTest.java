@@ -31,7 +31,7 @@ class ParametersTest {
     assertFalse(p.has("a"));
     assertEquals(Set.of("a"), p.names());
     OAuthException e = assertThrows(OAuthException.class, () -> p.require("a"));
-    assertEquals("the parameter a is missing", e.description());
+    assertEquals("a parameter is missing", e.description());
   }
 
   @Test
@@ -42,7 +42,7 @@ class ParametersTest {
     OAuthException e = assertThrows(OAuthException.class, () -> p.get("a"));
     assertEquals("invalid_request", e.error());
     assertEquals(400, e.status());
-    assertEquals("the parameter a was given more than once", e.description());
+    assertEquals("a parameter was given more than once", e.description());
     assertThrows(OAuthException.class, () -> p.has("a"));
   }
 

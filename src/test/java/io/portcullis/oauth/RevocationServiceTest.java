@@ -104,7 +104,7 @@ class RevocationServiceTest {
       for (String token : List.of(tokens.accessToken(), tokens.refreshToken())) {
         for (String hint : new String[] {null, "access_token", "refresh_token"}) {
           assertOAuthError(() -> revoke(caller[0], caller[1], token, hint), "unauthorized_client", 400,
-              "the token was not issued to client '" + caller[0] + "'");
+              "the token was not issued to this client");
         }
       }
     }
@@ -116,7 +116,7 @@ class RevocationServiceTest {
   void failedClientAuthenticationRevokesNothing() {
     TokenResponse tokens = f.refresherTokens();
     assertOAuthError(() -> revoke(REFRESHER, "wrong", tokens.refreshToken(), null), "invalid_client", 401,
-        "client authentication failed: wrong client secret");
+        ClientAuthenticator.FAILED);
     assertTrue(f.store.findRefreshToken(tokens.refreshToken()).isPresent());
   }
 

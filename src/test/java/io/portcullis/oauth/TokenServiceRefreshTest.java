@@ -207,7 +207,7 @@ class TokenServiceRefreshTest {
     TokenResponse first = f.tokensOf(REFRESHER, REFRESHER_SECRET, "email");
     assertEquals("email", first.scope());
     assertOAuthError(() -> f.refresh(first.refreshToken(), "email profile"), "invalid_scope", 400,
-        "scope profile was not granted by the user; ask for it in the authorization request");
+        "scope may only narrow what was granted (email); ask for more in a new authorization request");
   }
 
   @Test
@@ -215,7 +215,7 @@ class TokenServiceRefreshTest {
     // A client that asks for too much and retries without scope must not trip replay detection.
     TokenResponse first = f.tokensOf(REFRESHER, REFRESHER_SECRET, "email");
     assertOAuthError(() -> f.refresh(first.refreshToken(), "orders"), "invalid_scope", 400,
-        "scope orders was not granted by the user; ask for it in the authorization request");
+        "scope may only narrow what was granted (email); ask for more in a new authorization request");
 
     TokenResponse retry = f.refresh(first.refreshToken(), null);
     assertEquals("email", retry.scope());
@@ -272,7 +272,7 @@ class TokenServiceRefreshTest {
     TokenResponse refresher = f.refresherTokens();
     assertOAuthError(() -> f.refresh(CONFIDENTIAL, CONFIDENTIAL_SECRET, refresher.refreshToken(), null),
         "unauthorized_client", 400,
-        "client 'confidential' may not use the refresh_token grant (see grantTypes in its registration)");
+        "this client may not use the refresh_token grant (see grantTypes in its registration)");
     assertTrue(f.store.findRefreshToken(refresher.refreshToken()).isPresent());
   }
 
@@ -281,7 +281,7 @@ class TokenServiceRefreshTest {
     String code = f.code(params("response_type", "code", "client_id", REFRESHER));
     assertOAuthError(() -> f.token.exchange(basic(REFRESHER, REFRESHER_SECRET),
             params("grant_type", "authorization_code", "code", code), Set.of("refresh_token")),
-        "unsupported_grant_type", 400, "grant_type 'authorization_code' is not supported here; use refresh_token");
+        "unsupported_grant_type", 400, "this grant_type is not supported here; use refresh_token");
     assertNotNull(f.token.exchange(basic(REFRESHER, REFRESHER_SECRET),
         params("grant_type", "authorization_code", "code", code)).accessToken(), "the code was not spent");
   }

@@ -127,7 +127,7 @@ class RequestParametersTest {
     String max = "v".repeat(RequestParameters.MAX_VALUE_LENGTH);
     assertEquals(max, RequestParameters.query(get("a=" + max)).get("a"));
     assertInvalidRequest(() -> RequestParameters.query(get("a=" + max + "v")),
-        "the parameter a is longer than 4096 characters");
+        "a parameter is longer than 4096 characters");
   }
 
   @Test
@@ -178,10 +178,10 @@ class RequestParametersTest {
   @Test
   void otherCharsetsAreRefused() {
     assertInvalidRequest(() -> RequestParameters.body(post(FORM + "; charset=UTF-16", "a=1"), true),
-        "charset UTF-16 is not supported; send UTF-8");
+        "the request's charset is not supported; send UTF-8");
     // Bodies are always decoded as UTF-8, so a Latin-1 label would be misread rather than honoured.
     assertInvalidRequest(() -> RequestParameters.body(post(FORM + "; charset=ISO-8859-1", "a=1"), true),
-        "charset ISO-8859-1 is not supported; send UTF-8");
+        "the request's charset is not supported; send UTF-8");
     assertEquals("1", assertDoesNotThrow(() -> RequestParameters.body(post(FORM + "; charset=us-ascii", "a=1"), true))
         .get("a"));
   }
@@ -205,9 +205,9 @@ class RequestParametersTest {
   @Test
   void wrongContentTypeIsRefused() {
     assertInvalidRequest(() -> RequestParameters.body(post("text/plain", "a=1"), true),
-        "Content-Type text/plain is not accepted; send application/x-www-form-urlencoded or application/json");
+        "the request's Content-Type is not accepted; send application/x-www-form-urlencoded or application/json");
     assertInvalidRequest(() -> RequestParameters.body(post("multipart/form-data; boundary=x", "a=1"), false),
-        "Content-Type multipart/form-data is not accepted; send application/x-www-form-urlencoded");
+        "the request's Content-Type is not accepted; send application/x-www-form-urlencoded");
   }
 
   @Test
@@ -221,7 +221,7 @@ class RequestParametersTest {
   @Test
   void jsonIsRefusedWhereOnlyFormsAreAccepted() {
     assertInvalidRequest(() -> RequestParameters.body(post(JSON, "{\"a\":\"1\"}"), false),
-        "Content-Type application/json is not accepted; send application/x-www-form-urlencoded");
+        "the request's Content-Type is not accepted; send application/x-www-form-urlencoded");
   }
 
   @Test
@@ -249,15 +249,15 @@ class RequestParametersTest {
   @ValueSource(strings = {"1", "1.5", "true", "false", "{}", "{\"x\":\"y\"}", "[]", "[\"a\"]"})
   void jsonNonStringValuesAreRefused(String value) {
     assertInvalidRequest(() -> RequestParameters.body(post(JSON, "{\"code\":" + value + "}"), true),
-        "the JSON field code must be a string");
+        "the parameter code must be a JSON string");
   }
 
   @Test
-  void jsonNonStringFieldWithAnUnprintableNameIsNotEchoed() {
+  void jsonNonStringFieldWithAnUnknownNameIsNotEchoed() {
     assertInvalidRequest(() -> RequestParameters.body(post(JSON, "{\"a\\u0000b\":1}"), true),
-        "the JSON field (unnamed) must be a string");
+        "a parameter must be a JSON string");
     assertInvalidRequest(() -> RequestParameters.body(post(JSON, "{\"" + "n".repeat(41) + "\":1}"), true),
-        "the JSON field (unnamed) must be a string");
+        "a parameter must be a JSON string");
   }
 
   @Test
@@ -372,7 +372,7 @@ class RequestParametersTest {
     HttpServletRequest request = mock(HttpServletRequest.class);
     when(request.getMethod()).thenReturn("POST");
     when(request.getQueryString()).thenReturn(query);
-    when(request.getContentType()).thenReturn(contentType);
+    when(request.getHeader("Content-Type")).thenReturn(contentType);
     when(request.getContentLengthLong()).thenReturn(declaredLength);
     try {
       when(request.getInputStream()).thenReturn(new BytesInputStream(body));
