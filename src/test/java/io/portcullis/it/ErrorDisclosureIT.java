@@ -177,6 +177,11 @@ class ErrorDisclosureIT {
       assertEquals(400, page.statusCode(), page.body());
       assertNoMark(page);
     }
+    // An approval form posted with a charset of its own (Jetty cannot even name it).
+    HttpResponse<String> posted = client.post(AUTHORIZE, "application/x-www-form-urlencoded; charset=" + MARK,
+        "transaction_id=x&csrf_token=y&decision=deny");
+    assertEquals(400, posted.statusCode(), posted.body());
+    assertNoMark(posted);
   }
 
   @Test
