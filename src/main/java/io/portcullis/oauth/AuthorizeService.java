@@ -30,8 +30,11 @@ public final class AuthorizeService {
   public static final String PASSWORD = "password";
   public static final String DECISION = "decision";
 
-  /** Wrong passwords one approval page allows before the request is refused as a whole. */
-  public static final int MAX_FAILED_APPROVALS = 5;
+  /**
+   * Passwords checked for one approval page, at most, however many forms arrive at once; the
+   * request is refused as a whole when they are spent (RFC 6749 §10.10).
+   */
+  public static final int MAX_APPROVAL_ATTEMPTS = 5;
   /** The longest {@code state} kept for the client: it is stored with every pending request. */
   public static final int MAX_STATE_LENGTH = 1024;
 
@@ -225,10 +228,16 @@ public final class AuthorizeService {
     if (username == null || password == null) {
       return retry(transactionId, csrfToken, pending, client, 401, "Enter your username and password to approve.");
     }
-    Optional<String> user = users.authenticate(username, password);
+    // Counted before the password is checked, atomically: forms posted in parallel each get an
+    // attempt number of their own, so no more than MAX_APPROVAL_ATTEMPTS passwords are ever
+    // checked for one page, and past that the right password is answered as a wrong one.
+    int attempt = store.countApprovalAttempt(transactionId);
+    if (attempt == 0) {
+      return expired();
+    }
+    Optional<String> user = attempt > MAX_APPROVAL_ATTEMPTS ? Optional.empty() : users.authenticate(username, password);
     if (user.isEmpty()) {
-      // Guessing is bounded per request: after a few failures the client hears access_denied.
-      if (store.recordFailedApproval(transactionId) >= MAX_FAILED_APPROVALS) {
+      if (attempt >= MAX_APPROVAL_ATTEMPTS) {
         if (store.takePendingAuthorization(transactionId).isEmpty()) {
           return expired();
         }

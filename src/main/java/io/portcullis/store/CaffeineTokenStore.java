@@ -136,10 +136,11 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
-  public int recordFailedApproval(String transactionId) {
+  public int countApprovalAttempt(String transactionId) {
+    // computeIfPresent is atomic per key: concurrent attempts each see a count of their own.
     PendingAuthorization updated = pending.asMap().computeIfPresent(SecretKey.of(transactionId),
-        (key, current) -> current.isExpired(clock) ? null : current.withFailedApproval());
-    return updated == null ? 0 : updated.failedApprovals();
+        (key, current) -> current.isExpired(clock) ? null : current.withApprovalAttempt());
+    return updated == null ? 0 : updated.approvalAttempts();
   }
 
   @Override

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param codeChallenge       {@code null} when the client sent none (and PKCE is not required)
  * @param codeChallengeMethod {@code S256} or {@code plain}; {@code null} with no challenge
  * @param csrfTokenHash       SHA-256 of the CSRF token in the approval form
- * @param failedApprovals     wrong passwords typed so far
+ * @param approvalAttempts    passwords checked so far (counted before each check)
  */
 public record PendingAuthorization(
     String clientId,
@@ -26,7 +26,7 @@ public record PendingAuthorization(
     String codeChallengeMethod,
     byte[] csrfTokenHash,
     Instant expiresAt,
-    int failedApprovals) implements Expiring {
+    int approvalAttempts) implements Expiring {
 
   public PendingAuthorization {
     Objects.requireNonNull(clientId, "clientId");
@@ -36,10 +36,10 @@ public record PendingAuthorization(
     Objects.requireNonNull(expiresAt, "expiresAt");
   }
 
-  /** The same request with one more wrong password counted. */
-  public PendingAuthorization withFailedApproval() {
+  /** The same request with one more password check counted. */
+  public PendingAuthorization withApprovalAttempt() {
     return new PendingAuthorization(clientId, redirectUri, redirectUriSent, scope, state, codeChallenge,
-        codeChallengeMethod, csrfTokenHash, expiresAt, failedApprovals + 1);
+        codeChallengeMethod, csrfTokenHash, expiresAt, approvalAttempts + 1);
   }
 
   @Override

@@ -18,11 +18,13 @@ public interface TokenStore extends AutoCloseable {
   Optional<PendingAuthorization> findPendingAuthorization(String transactionId);
 
   /**
-   * Counts one wrong password against the pending request, atomically.
+   * Counts one password check against the pending request, atomically, before the password is
+   * checked: of any number of concurrent callers, each gets a count of its own.
    *
-   * @return the number of failures so far, or 0 when the request is unknown or expired
+   * @return the number of checks so far, this one included, or 0 when the request is unknown or
+   *         expired
    */
-  int recordFailedApproval(String transactionId);
+  int countApprovalAttempt(String transactionId);
 
   /** Removes the pending request atomically: of concurrent callers, at most one gets it. */
   Optional<PendingAuthorization> takePendingAuthorization(String transactionId);

@@ -70,7 +70,7 @@ class AuthorizeServiceIssTest {
   @Test
   void accessDeniedAfterTooManyWrongPasswordsCarriesIss() {
     AuthorizeOutcome.ShowApproval page = start(params(validRequest()), ISSUER);
-    for (int i = 1; i < AuthorizeService.MAX_FAILED_APPROVALS; i++) {
+    for (int i = 1; i < AuthorizeService.MAX_APPROVAL_ATTEMPTS; i++) {
       assertInstanceOf(AuthorizeOutcome.ShowApproval.class, decide(page, "approve", "alice", "guess-" + i, ISSUER));
     }
     Map<String, String> query = redirect(decide(page, "approve", "alice", "guess-5", ISSUER), CONFIDENTIAL_REDIRECT);

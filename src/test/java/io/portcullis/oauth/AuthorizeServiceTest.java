@@ -387,9 +387,72 @@ class AuthorizeServiceTest {
   }
 
   @Test
+  void parallelFormsHaveAtMostFivePasswordsChecked() throws Exception {
+    for (int round = 0; round < 25; round++) {
+      AuthorizeOutcome.ShowApproval page = f.approvalPage(params(validRequest()));
+      java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+      UserAuthenticator counting = (username, password) -> {
+        checked.incrementAndGet();
+        return "wonderland".equals(password) ? java.util.Optional.of(username) : java.util.Optional.empty();
+      };
+      // 29 wrong passwords and the right one, all at once.
+      List<String> passwords = new java.util.ArrayList<>();
+      for (int i = 0; i < 29; i++) {
+        passwords.add("guess-" + i);
+      }
+      passwords.add(round % passwords.size(), "wonderland");
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(passwords.size());
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<AuthorizeOutcome>> answers = new java.util.ArrayList<>();
+      for (String password : passwords) {
+        answers.add(pool.submit(() -> {
+          go.await();
+          return f.authorize.decide(OAuthFixture.form(page, "approve", "alice", password), counting);
+        }));
+      }
+      go.countDown();
+      int redirects = 0;
+      int wrongPasswordPages = 0;
+      for (java.util.concurrent.Future<AuthorizeOutcome> answer : answers) {
+        AuthorizeOutcome outcome = answer.get();
+        if (outcome instanceof AuthorizeOutcome.Redirect) {
+          redirects++;
+        } else if (outcome instanceof AuthorizeOutcome.ShowApproval again) {
+          assertEquals(401, again.status());
+          wrongPasswordPages++;
+        } else {
+          assertEquals(400, assertInstanceOf(AuthorizeOutcome.ErrorPage.class, outcome).status());
+        }
+      }
+      pool.shutdown();
+      assertTrue(checked.get() <= AuthorizeService.MAX_APPROVAL_ATTEMPTS, checked.get() + " passwords checked");
+      assertEquals(1, redirects, "one answer ends the request: a code or access_denied");
+      assertTrue(wrongPasswordPages < AuthorizeService.MAX_APPROVAL_ATTEMPTS, wrongPasswordPages + " retries");
+      assertTrue(f.store.findPendingAuthorization(page.transactionId()).isEmpty(), "the request is spent");
+    }
+  }
+
+  @Test
+  void afterFiveAttemptsTheRightPasswordIsAnsweredAsAWrongOne() {
+    // Five attempts counted (as five forms in flight would), none answered yet.
+    AuthorizeOutcome.ShowApproval page = f.approvalPage(params(validRequest()));
+    for (int i = 0; i < AuthorizeService.MAX_APPROVAL_ATTEMPTS; i++) {
+      f.store.countApprovalAttempt(page.transactionId());
+    }
+    assertErrorRedirect(f.decide(page, "approve", "alice", "wonderland"), CONFIDENTIAL_REDIRECT, "access_denied",
+        "too many wrong passwords for this authorization request; start again", "xyz");
+    AuthorizeOutcome.ShowApproval other = f.approvalPage(params(validRequest()));
+    for (int i = 0; i < AuthorizeService.MAX_APPROVAL_ATTEMPTS; i++) {
+      f.store.countApprovalAttempt(other.transactionId());
+    }
+    assertErrorRedirect(f.decide(other, "approve", "alice", "guess"), CONFIDENTIAL_REDIRECT, "access_denied",
+        "too many wrong passwords for this authorization request; start again", "xyz");
+  }
+
+  @Test
   void fifthWrongPasswordEndsTheRequestWithAccessDenied() {
     AuthorizeOutcome.ShowApproval page = f.approvalPage(params(validRequest()));
-    for (int i = 1; i < AuthorizeService.MAX_FAILED_APPROVALS; i++) {
+    for (int i = 1; i < AuthorizeService.MAX_APPROVAL_ATTEMPTS; i++) {
       assertEquals(401, assertInstanceOf(AuthorizeOutcome.ShowApproval.class,
           f.decide(page, "approve", "alice", "guess-" + i)).status());
     }

@@ -285,14 +285,37 @@ class CaffeineTokenStoreTest {
   }
 
   @Test
-  void failedApprovalsAreCountedOnThePendingRequest() {
+  void approvalAttemptsAreCountedOnThePendingRequest() {
     store.savePendingAuthorization("tx", pending(60));
-    assertEquals(1, store.recordFailedApproval("tx"));
-    assertEquals(2, store.recordFailedApproval("tx"));
-    assertEquals(2, store.findPendingAuthorization("tx").orElseThrow().failedApprovals());
-    assertEquals(0, store.recordFailedApproval("unknown"));
+    assertEquals(1, store.countApprovalAttempt("tx"));
+    assertEquals(2, store.countApprovalAttempt("tx"));
+    assertEquals(2, store.findPendingAuthorization("tx").orElseThrow().approvalAttempts());
+    assertEquals(0, store.countApprovalAttempt("unknown"));
     clock.advanceSeconds(60);
-    assertEquals(0, store.recordFailedApproval("tx"), "an expired request counts nothing");
+    assertEquals(0, store.countApprovalAttempt("tx"), "an expired request counts nothing");
+  }
+
+  @Test
+  void concurrentApprovalAttemptsEachGetANumberOfTheirOwn() throws Exception {
+    store.savePendingAuthorization("tx", pending(60));
+    int threads = 32;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<Integer>> counts = new java.util.ArrayList<>();
+    for (int i = 0; i < threads * 4; i++) {
+      counts.add(pool.submit(() -> {
+        go.await();
+        return store.countApprovalAttempt("tx");
+      }));
+    }
+    go.countDown();
+    java.util.Set<Integer> seen = new java.util.TreeSet<>();
+    for (java.util.concurrent.Future<Integer> count : counts) {
+      seen.add(count.get());
+    }
+    pool.shutdown();
+    assertEquals(threads * 4, seen.size(), "every attempt got a number of its own: " + seen);
+    assertEquals(threads * 4, store.findPendingAuthorization("tx").orElseThrow().approvalAttempts());
   }
 
   @Test
