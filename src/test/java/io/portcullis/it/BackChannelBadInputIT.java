@@ -25,12 +25,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,25 +39,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BackChannelBadInputIT {
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-  static Grants grants;
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants());
+  static final OAuthClient client = new OAuthClient(server);
+  static final Grants grants = new Grants(client);
 
   static final Caller APP = Caller.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT);
   static final String AUTH = basic(REFRESHING, REFRESHING_SECRET);
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.grants().write(dir, "grants.json"));
-    client = new OAuthClient(server);
-    grants = new Grants(client);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   static boolean isTokenEndpoint(String path) {
     return path.equals(TOKEN) || path.equals(REFRESH_WM);

@@ -19,14 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,20 +38,8 @@ class BadInputIT {
   static final String JSON = "application/json";
   static final String CHALLENGE = OAuthClient.challenge(OAuthClient.newVerifier());
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.standard().write(dir, "standard.json"));
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.standard());
+  static final OAuthClient client = new OAuthClient(server);
 
   static final String VALID_FORM = "grant_type=authorization_code&code=" + "ab".repeat(20)
       + "&redirect_uri=" + CONFIDENTIAL_REDIRECT + "&code_verifier=" + "v".repeat(43);

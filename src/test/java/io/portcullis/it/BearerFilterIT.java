@@ -14,12 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bearer-token filter in front of every other path (DESIGN 1.5, RFC 6750 §3), with the standard
@@ -28,25 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BearerFilterIT {
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.standard());
+  static final OAuthClient client = new OAuthClient(server);
   static String emailToken;
   static String adminToken;
   static String allToken;
 
+  /** Runs once the extension has started the server. */
   @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.standard().write(dir, "standard.json"));
-    client = new OAuthClient(server);
+  static void obtainTokens() throws Exception {
     emailToken = token("email");
     adminToken = token("admin");
     allToken = token("email profile admin");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
   }
 
   /** A token of the confidential client for these scopes, through the whole flow. */

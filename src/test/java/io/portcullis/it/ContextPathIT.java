@@ -8,9 +8,8 @@ import com.google.gson.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The WAR deployed at {@code /gateway} instead of the root (DESIGN 1.1: "at the root context or at
@@ -22,19 +21,9 @@ class ContextPathIT {
   static final String SECRET = "change-me";
   static final String REDIRECT = "http://test.com";
 
-  static PortcullisServer server;
-  static OAuthClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(Path.of("conf/portcullis.json"), "/gateway");
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final PortcullisServer server = PortcullisServer.deploy(Path.of("conf/portcullis.json")).at("/gateway");
+  static final OAuthClient client = new OAuthClient(server);
 
   @Test
   void seedProcedureUnderAContextPath() throws Exception {

@@ -20,15 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,22 +41,8 @@ class ErrorDisclosureIT {
   /** Sent in every position a request has; must come back in none. */
   static final String MARK = "zqmarkzq";
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.grants().write(dir, "disclosure.json"));
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants());
+  static final OAuthClient client = new OAuthClient(server);
 
   // ---- client authentication ----
 

@@ -24,9 +24,8 @@ import io.portcullis.it.Grants.Caller;
 import io.portcullis.it.Grants.Tokens;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,27 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GrantTypesIT {
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-  static Grants grants;
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants());
+  static final OAuthClient client = new OAuthClient(server);
+  static final Grants grants = new Grants(client);
 
   static final Caller CONFIDENTIAL_APP = Caller.confidential(CONFIDENTIAL, CONFIDENTIAL_SECRET, CONFIDENTIAL_REDIRECT);
   static final Caller REFRESHING_APP = Caller.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT);
 
   @TempDir Path configDir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.grants().write(dir, "grants.json"));
-    client = new OAuthClient(server);
-    grants = new Grants(client);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   // ---- grantTypes per client ----
 

@@ -20,16 +20,13 @@ import com.google.gson.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RFC 8414 metadata at {@code /.well-known/oauth-authorization-server} (relative to the context)
@@ -41,31 +38,14 @@ class MetadataIT {
 
   static final String CONFIGURED_ISSUER = "https://auth.example.com/gw";
 
-  @TempDir static Path dir;
   /** Root context, the grants() clients, no issuer configured. */
-  static PortcullisServer root;
+  @RegisterExtension static final PortcullisServer root = PortcullisServer.deploy(ConfigJson.grants());
   /** {@code /gateway}, the standard clients, {@code plain} opted into, no issuer configured. */
-  static PortcullisServer gateway;
+  @RegisterExtension static final PortcullisServer gateway =
+      PortcullisServer.deploy(ConfigJson.standard().pkceMethods("S256", "plain")).at("/gateway");
   /** Root context, the standard clients, {@link #CONFIGURED_ISSUER}. */
-  static PortcullisServer configured;
-
-  @BeforeAll
-  static void start() throws Exception {
-    root = PortcullisServer.start(ConfigJson.grants().write(dir, "root.json"));
-    gateway = PortcullisServer.start(ConfigJson.standard().pkceMethods("S256", "plain").write(dir, "gateway.json"),
-        "/gateway");
-    configured = PortcullisServer.start(ConfigJson.standard().set("issuer", CONFIGURED_ISSUER)
-        .write(dir, "configured.json"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    for (PortcullisServer server : new PortcullisServer[] {root, gateway, configured}) {
-      if (server != null) {
-        server.close();
-      }
-    }
-  }
+  @RegisterExtension static final PortcullisServer configured =
+      PortcullisServer.deploy(ConfigJson.standard().set("issuer", CONFIGURED_ISSUER));
 
   static JsonObject metadata(OAuthClient client, String... headers) throws Exception {
     HttpResponse<String> response = client.get(METADATA, headers);

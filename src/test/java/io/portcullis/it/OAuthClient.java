@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,24 +32,29 @@ public final class OAuthClient {
       "<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\">");
   private static final Pattern ACTION = Pattern.compile("<form method=\"post\" action=\"([^\"]*)\"");
 
-  /** {@code http://host:port/context}, without a trailing slash. */
-  private final String baseUrl;
+  /**
+   * {@code http://host:port/context}, without a trailing slash; asked at each request, because a
+   * {@link PortcullisServer} registered as an extension has no port yet when a field initializer
+   * builds its client.
+   */
+  private final Supplier<String> baseUrl;
   private final HttpClient http = HttpClient.newBuilder()
       .followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(10))
       .build();
 
+  /** A client of the server wherever it runs once started; it need not be started yet. */
   public OAuthClient(PortcullisServer server) {
-    this(server.baseUrl());
+    this.baseUrl = server::baseUrl;
   }
 
   /** A client of any running deployment, e.g. in a real Tomcat: {@code http://127.0.0.1:port/context}. */
   public OAuthClient(String baseUrl) {
-    this.baseUrl = baseUrl;
+    this.baseUrl = () -> baseUrl;
   }
 
   public String url(String pathAndQuery) {
-    return baseUrl + pathAndQuery;
+    return baseUrl.get() + pathAndQuery;
   }
 
   public HttpClient http() {
@@ -108,7 +114,7 @@ public final class OAuthClient {
     }
     form.put("decision", decision);
     String action = page.action();
-    String path = action.substring(baseUrl.replaceFirst("^http://[^/]+", "").length());
+    String path = action.substring(baseUrl.get().replaceFirst("^http://[^/]+", "").length());
     return postForm(path, form);
   }
 

@@ -8,12 +8,9 @@ import static io.portcullis.it.OAuthClient.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PKCE enforced per application, not globally (the seed's "global level or application level";
@@ -28,25 +25,12 @@ class PerClientPkceIT {
   static final String STRICT_REDIRECT = "http://localhost:9200/strict";
   static final String LAX_REDIRECT = "http://localhost:9200/lax";
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.empty()
-        .set("enforcePkce", false)
-        .user(ConfigJson.USER, ConfigJson.PASSWORD)
-        .client(ConfigJson.Client.confidential(STRICT, SECRET, STRICT_REDIRECT).scopes("email").enforcePkce(true))
-        .client(ConfigJson.Client.confidential(LAX, SECRET, LAX_REDIRECT).scopes("email").accessTokenTtlSeconds(120))
-        .write(dir, "per-client.json"));
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.empty()
+      .set("enforcePkce", false)
+      .user(ConfigJson.USER, ConfigJson.PASSWORD)
+      .client(ConfigJson.Client.confidential(STRICT, SECRET, STRICT_REDIRECT).scopes("email").enforcePkce(true))
+      .client(ConfigJson.Client.confidential(LAX, SECRET, LAX_REDIRECT).scopes("email").accessTokenTtlSeconds(120)));
+  static final OAuthClient client = new OAuthClient(server);
 
   static Map<String, String> query(String clientId, String redirectUri, String... more) {
     Map<String, String> query = params("response_type", "code", "client_id", clientId,

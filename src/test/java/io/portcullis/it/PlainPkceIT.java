@@ -8,12 +8,9 @@ import static io.portcullis.it.OAuthClient.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code "pkceMethods": ["S256", "plain"]} opts legacy clients into {@code plain} (DESIGN 1.2); a
@@ -25,25 +22,12 @@ class PlainPkceIT {
   static final String SECRET = "legacy-secret";
   static final String REDIRECT = "http://localhost:9100/cb";
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.empty()
-        .set("enforcePkce", true)
-        .pkceMethods("S256", "plain")
-        .user(ConfigJson.USER, ConfigJson.PASSWORD)
-        .client(ConfigJson.Client.confidential(CLIENT, SECRET, REDIRECT).name("Legacy").scopes("email"))
-        .write(dir, "plain.json"));
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.empty()
+      .set("enforcePkce", true)
+      .pkceMethods("S256", "plain")
+      .user(ConfigJson.USER, ConfigJson.PASSWORD)
+      .client(ConfigJson.Client.confidential(CLIENT, SECRET, REDIRECT).name("Legacy").scopes("email")));
+  static final OAuthClient client = new OAuthClient(server);
 
   static String code(String... pkce) throws Exception {
     Map<String, String> query = params("response_type", "code", "client_id", CLIENT, "redirect_uri", REDIRECT);

@@ -30,13 +30,10 @@ import com.google.gson.JsonObject;
 import io.portcullis.it.Grants.Caller;
 import io.portcullis.it.Grants.Tokens;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Refresh tokens over real HTTP (RFC 6749 §6, RFC 9700 §4.14.2): issued only to clients allowed
@@ -45,26 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RefreshTokenIT {
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-  static Grants grants;
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants());
+  static final OAuthClient client = new OAuthClient(server);
+  static final Grants grants = new Grants(client);
 
   static final Caller APP = Caller.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT);
   static final Caller SHORT = Caller.confidential(SHORT_REFRESH, SHORT_REFRESH_SECRET, SHORT_REFRESH_REDIRECT);
   static final Caller SPA = Caller.publicClient(PUBLIC_REFRESHING, PUBLIC_REFRESHING_REDIRECT);
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.grants().write(dir, "grants.json"));
-    client = new OAuthClient(server);
-    grants = new Grants(client);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   @Test
   void aRefreshTokenComesOnlyToClientsAllowedTheGrant() throws Exception {

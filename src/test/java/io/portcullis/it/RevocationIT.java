@@ -23,12 +23,9 @@ import com.google.gson.JsonObject;
 import io.portcullis.it.Grants.Caller;
 import io.portcullis.it.Grants.Tokens;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,26 +37,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RevocationIT {
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-  static Grants grants;
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants());
+  static final OAuthClient client = new OAuthClient(server);
+  static final Grants grants = new Grants(client);
 
   static final Caller APP = Caller.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT);
   static final Caller OTHER = Caller.confidential(CONFIDENTIAL, CONFIDENTIAL_SECRET, CONFIDENTIAL_REDIRECT);
   static final Caller RS = Caller.confidential(RESOURCE, RESOURCE_SECRET, null);
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.grants().write(dir, "grants.json"));
-    client = new OAuthClient(server);
-    grants = new Grants(client);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   /** RFC 7009 §2.2: 200, nothing in the body, not cached. */
   static void assertRevoked(HttpResponse<String> response) {

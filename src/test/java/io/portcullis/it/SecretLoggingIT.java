@@ -15,14 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Secrets, passwords, codes, verifiers and tokens never appear in logs (DESIGN 1.6): flows run
@@ -33,24 +30,8 @@ class SecretLoggingIT {
   static final String WRONG_PASSWORD = "wrong-password-9f8e7d";
   static final String WRONG_SECRET = "wrong-client-secret-1a2b3c";
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-  static List<String> startupLog;
-
-  @BeforeAll
-  static void start() throws Exception {
-    try (LogCapture log = LogCapture.start()) {
-      server = PortcullisServer.start(ConfigJson.standard().write(dir, "standard.json"));
-      startupLog = log.lines();
-    }
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.standard());
+  static final OAuthClient client = new OAuthClient(server);
 
   static void assertNoneLogged(List<String> log, List<String> secrets) {
     assertFalse(secrets.isEmpty());
@@ -64,6 +45,7 @@ class SecretLoggingIT {
 
   @Test
   void startUpLogsNoSecretOrPassword() {
+    List<String> startupLog = server.startupLog();
     assertTrue(startupLog.stream().anyMatch(l -> l.contains("Portcullis started")), startupLog.toString());
     assertTrue(startupLog.stream().anyMatch(l -> l.contains("clientSecret: is stored in plain text")),
         "the {noop} warning is logged, without the value: " + startupLog);

@@ -8,10 +8,8 @@ import com.google.gson.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The procedure of the seed document, step by step, against the real WAR: authorize with an S256
@@ -24,20 +22,8 @@ class SeedProcedureIT {
   static final String SECRET = "change-me";
   static final String REDIRECT = "http://test.com";
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(Path.of("conf/portcullis.json"));
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(Path.of("conf/portcullis.json"));
+  static final OAuthClient client = new OAuthClient(server);
 
   @Test
   void seedProcedureVerbatim() throws Exception {

@@ -22,30 +22,15 @@ import com.google.gson.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code POST /invoke/pub.apigateway.oauth2/getAccessToken} over real HTTP (DESIGN 1.4, RFC 6749 §4.1.3, §5). */
 class TokenEndpointIT {
 
-  @TempDir static Path dir;
-  static PortcullisServer server;
-  static OAuthClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PortcullisServer.start(ConfigJson.standard().write(dir, "standard.json"));
-    client = new OAuthClient(server);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.standard());
+  static final OAuthClient client = new OAuthClient(server);
 
   /** A fresh code for the client, through the approval page, with an S256 challenge of the verifier. */
   static String code(String clientId, String redirectUri, String scope, String verifier) throws Exception {
