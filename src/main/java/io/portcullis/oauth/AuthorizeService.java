@@ -106,8 +106,14 @@ public final class AuthorizeService {
     }
 
     // From here on the redirect URI is trusted: errors go back to the client.
-    String state = request.isRepeated("state") ? null : request.get("state");
+    String state = null;
     try {
+      try {
+        state = request.isRepeated("state") ? null : request.get("state");
+      } catch (OAuthException controlCharacters) {
+        // A state that cannot be sent back as it came is not sent back at all.
+        throw OAuthException.invalidRequest("state must be printable ASCII (RFC 6749 Appendix A.5)");
+      }
       if (state != null && !isVisibleAscii(state)) {
         state = null;
         throw OAuthException.invalidRequest("state must be printable ASCII (RFC 6749 Appendix A.5)");

@@ -54,17 +54,33 @@ public final class BearerTokenValidator {
       throw OAuthException.invalidRequest("the request has more than one Authorization header");
     }
     String header = headers.get(0).trim();
-    int space = header.indexOf(' ');
+    int space = firstWhitespace(header);
     String scheme = space < 0 ? header : header.substring(0, space);
     if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
       // Other credentials (Basic, ...) are no bearer token: answer with the bare challenge.
       throw OAuthException.missingToken();
+    }
+    if (space >= 0 && header.charAt(space) != ' ') {
+      // RFC 7235 §2.1: one or more SP after the scheme; "Bearer<TAB>token" is a malformed bearer
+      // header, not the absence of one.
+      throw OAuthException.invalidRequest("the Authorization header must be 'Bearer <token>' (RFC 6750 section 2.1)");
     }
     String token = space < 0 ? "" : header.substring(space + 1).trim();
     if (!isB64Token(token)) {
       throw OAuthException.invalidRequest("the Authorization header must be 'Bearer <token>' (RFC 6750 section 2.1)");
     }
     return token;
+  }
+
+  /** The index of the first space or control character (a tab, say), or -1. */
+  private static int firstWhitespace(String header) {
+    for (int i = 0; i < header.length(); i++) {
+      char c = header.charAt(i);
+      if (c == ' ' || c < 0x20 || c == 0x7f) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */

@@ -41,6 +41,7 @@ public final class Parameters {
    * "parameters sent without a value MUST be treated as if they were omitted").
    *
    * @throws OAuthException {@code invalid_request} when the parameter was given more than once
+   *                        or holds control characters
    */
   public String get(String name) {
     List<String> list = values.get(name);
@@ -51,7 +52,23 @@ public final class Parameters {
       throw OAuthException.invalidRequest(named(name) + " was given more than once");
     }
     String value = list.get(0);
+    // Refused when read rather than when decoded: the authorization endpoint must first know
+    // whether client and redirect URI are trusted, to redirect (RFC 6749 §4.1.2.1) or not.
+    if (!isClean(value)) {
+      throw OAuthException.invalidRequest(named(name) + " contains control characters");
+    }
     return value.isEmpty() ? null : value;
+  }
+
+  /** No C0 controls (CR, LF, NUL, TAB...), DEL or C1 controls. */
+  private static boolean isClean(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Like {@link #get} but the parameter must be present. */

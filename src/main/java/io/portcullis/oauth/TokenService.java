@@ -175,7 +175,9 @@ public final class TokenService {
   /** RFC 6749 §4.4: the client acts for itself; no user, no refresh token. */
   private TokenResponse clientCredentials(ClientRegistration client, Parameters body) {
     Set<String> requested = requestedScope(body);
-    String scope = narrow(Scopes.format(client.scopes()), requested);
+    String scope = requested == null ? Scopes.format(client.scopes())
+        : Scopes.narrow(client.scopes(), requested, () -> OAuthException.invalidScope(
+            "scope goes beyond what this client may ask for (" + Scopes.format(client.scopes()) + ")"));
     Instant now = clock.instant();
     Duration ttl = client.accessTokenTtl();
     String token = random.token();

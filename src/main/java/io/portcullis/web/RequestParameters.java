@@ -183,9 +183,6 @@ final class RequestParameters {
     if (value.length() > MAX_VALUE_LENGTH) {
       throw OAuthException.invalidRequest(Parameters.named(name) + " is longer than " + MAX_VALUE_LENGTH + " characters");
     }
-    if (!isClean(value)) {
-      throw OAuthException.invalidRequest(Parameters.named(name) + " contains control characters");
-    }
     if (values.values().stream().mapToInt(List::size).sum() >= MAX_PARAMETERS) {
       throw OAuthException.invalidRequest("the request has more than " + MAX_PARAMETERS + " parameters");
     }

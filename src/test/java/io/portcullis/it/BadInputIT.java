@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Malformed requests (DESIGN 1.6): each gets a 4xx with the RFC's error code and a description,
@@ -198,8 +199,6 @@ class BadInputIT {
   /** A query the server cannot even decode: neither client nor redirect URI can be trusted, so a page. */
   static Stream<Arguments> undecodableAuthorizeQueries() {
     return Stream.of(
-        Arguments.of("%00 in state", validQuery() + "&state=a%00b"),
-        Arguments.of("%0A in state", validQuery() + "&state=a%0Ab"),
         Arguments.of("%0D%0A in redirect_uri", validQuery().replace("redirect_uri=", "redirect_uri=%0D%0A")),
         Arguments.of("invalid UTF-8 %C3%28 in state", validQuery() + "&state=%C3%28"),
         Arguments.of("invalid UTF-8 in client_id", validQuery().replace("client_id=", "client_id=%FF")),
@@ -224,6 +223,34 @@ class BadInputIT {
   @MethodSource("undecodableAuthorizeQueries")
   void undecodableAuthorizeFormIsAnErrorPage(String name, String body) throws Exception {
     assertErrorPage(client.post(AUTHORIZE, FORM, body), 400, "invalid_request");
+  }
+
+  /**
+   * RFC 6749 §4.1.2.1: with client and redirect URI valid, a bad state or scope goes back to the
+   * client as invalid_request, the same for control characters as for non-ASCII; a state that
+   * cannot be sent back as it came is not sent back at all.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"%00", "%0A", "%0D", "%0D%0ASet-Cookie:%20x=1", "%09", "%7F", "%C2%85"})
+  void controlCharactersInStateAreRedirectedWithoutTheState(String escaped) throws Exception {
+    RawHttp.Response response = RawHttp.exchange(server,
+        List.of("GET " + AUTHORIZE + "?" + validQuery() + "&state=a" + escaped + "b HTTP/1.1"), null);
+    assertEquals(302, response.status(), response.body());
+    String location = response.firstHeader("Location");
+    assertTrue(location.startsWith(CONFIDENTIAL_REDIRECT + "?error=invalid_request&"), location);
+    assertFalse(location.contains("state="), location);
+    assertTrue(location.chars().allMatch(c -> c > 0x20 && c < 0x7f), location);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"%00", "%0A", "%0D%0A", "email%0Aprofile"})
+  void controlCharactersInScopeAreRedirectedWithTheState(String escaped) throws Exception {
+    RawHttp.Response response = RawHttp.exchange(server,
+        List.of("GET " + AUTHORIZE + "?" + validQuery() + "&state=s1&scope=" + escaped + " HTTP/1.1"), null);
+    assertEquals(302, response.status(), response.body());
+    String location = response.firstHeader("Location");
+    assertTrue(location.startsWith(CONFIDENTIAL_REDIRECT + "?error=invalid_request&"), location);
+    assertTrue(location.contains("&state=s1"), location);
   }
 
   @Test
@@ -281,7 +308,12 @@ class BadInputIT {
     assertErrorPage(client.post(AUTHORIZE, FORM, hidden + credentials + "&decision=approve&decision=deny"),
         400, "invalid_request");
     assertErrorPage(client.post(AUTHORIZE, FORM, hidden + credentials + "&decision=maybe"), 400, "invalid_request");
-    assertErrorPage(client.post(AUTHORIZE, FORM, hidden + credentials + "%00&decision=approve"), 400, "invalid_request");
+    // A password with a control character: the page again, saying what is wrong with it.
+    HttpResponse<String> controlCharacter = client.post(AUTHORIZE, FORM, hidden + credentials + "%00&decision=approve");
+    assertEquals(400, controlCharacter.statusCode());
+    assertTrue(controlCharacter.body().contains("name=\"password\""), controlCharacter.body());
+    assertTrue(controlCharacter.body().contains("the parameter password contains control characters"),
+        controlCharacter.body());
     assertErrorPage(client.post(AUTHORIZE, FORM, hidden + "&" + hidden + credentials + "&decision=approve"),
         400, "invalid_request");
     HttpResponse<String> approved = client.post(AUTHORIZE, FORM, hidden + credentials + "&decision=approve");
@@ -299,6 +331,11 @@ class BadInputIT {
       assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_request\""));
       assertNoInternals(response.body());
     }
+    // A tab after the scheme (RFC 7235 wants a space): a malformed bearer header, not a missing one.
+    RawHttp.Response tab = RawHttp.exchange(server, List.of("GET /api/orders HTTP/1.1",
+        "Authorization: Bearer\t" + "ab".repeat(32)), null);
+    assertEquals(400, tab.status(), tab.body());
+    assertTrue(tab.firstHeader("WWW-Authenticate").contains("error=\"invalid_request\""), tab.headers().toString());
     RawHttp.Response nonAscii = RawHttp.exchange(server, List.of("GET /api/orders HTTP/1.1",
         "Authorization: Bearer caf\u00e9"), null);
     assertTrue(nonAscii.status() == 400 || nonAscii.status() == 401, "status " + nonAscii.status());

@@ -282,6 +282,12 @@ class AuthorizeServiceTest {
   }
 
   @Test
+  void scopeWithControlCharactersIsRedirectedWithTheState() {
+    assertErrorRedirect(f.authorize.start(validRequestWith("scope", "email\r\nprofile")), CONFIDENTIAL_REDIRECT,
+        "invalid_request", "the parameter scope contains control characters", "xyz");
+  }
+
+  @Test
   void errorWithoutStateHasNoStateParameter() {
     AuthorizeOutcome outcome = f.authorize.start(params("client_id", CONFIDENTIAL, "redirect_uri", CONFIDENTIAL_REDIRECT));
     Map<String, String> query = query(assertInstanceOf(AuthorizeOutcome.Redirect.class, outcome).location());

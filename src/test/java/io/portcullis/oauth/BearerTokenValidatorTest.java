@@ -85,7 +85,8 @@ class BearerTokenValidatorTest {
   @Test
   void malformedBearerHeaderIsInvalidRequest() {
     for (String header : List.of("Bearer", "Bearer ", "Bearer a b", "Bearer abc=def", "Bearer ===", "Bearer a,b",
-        "Bearer \"abc\"", "Bearer caf\u00e9", "Bearer " + "a".repeat(4097))) {
+        "Bearer \"abc\"", "Bearer caf\u00e9", "Bearer " + "a".repeat(4097), "Bearer\t" + token(),
+        "Bearer\t\t" + token(), "bearer\u000b" + token())) {
       assertOAuthError(() -> bearer.check("/api/orders", List.of(header)), "invalid_request", 400, BAD_HEADER);
     }
   }

@@ -55,15 +55,17 @@ class TokenServiceClientCredentialsTest {
   @Test
   void scopeCannotBeWidened() {
     OAuthException e = assertOAuthError(() -> f.machineToken("read delete"), "invalid_scope", 400,
-        "scope may only narrow what was granted (read write admin); ask for more in a new authorization request");
+        "scope goes beyond what this client may ask for (read write admin)");
     assertEquals("invalid_scope", e.error());
     assertEquals(0, f.store.accessTokenCount(), "nothing was issued");
   }
 
   @Test
   void malformedScopeIsInvalidScope() {
-    assertOAuthError(() -> f.machineToken("read\twrite"), "invalid_scope", 400,
+    assertOAuthError(() -> f.machineToken("read  write"), "invalid_scope", 400,
         "scope must be space-separated scope tokens (RFC 6749 section 3.3)");
+    assertOAuthError(() -> f.machineToken("read\twrite"), "invalid_request", 400,
+        "the parameter scope contains control characters");
   }
 
   @Test

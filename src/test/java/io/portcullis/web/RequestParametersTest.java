@@ -89,7 +89,8 @@ class RequestParametersTest {
   @ParameterizedTest
   @ValueSource(strings = {"%00", "%0A", "%0D", "%09", "%1F", "%7F", "%C2%80", "%C2%85", "%C2%9F", "x%00y"})
   void controlCharactersInValuesAreRefused(String escaped) {
-    assertInvalidRequest(() -> RequestParameters.query(get("state=" + escaped)),
+    // Decoded, but refused when read: the authorization endpoint decides how to answer.
+    assertInvalidRequest(() -> RequestParameters.query(get("state=" + escaped)).get("state"),
         "the parameter state contains control characters");
   }
 
@@ -291,7 +292,7 @@ class RequestParametersTest {
 
   @Test
   void jsonValuesObeyTheSameRulesAsForms() {
-    assertInvalidRequest(() -> RequestParameters.body(post(JSON, "{\"state\":\"a\\u0000b\"}"), true),
+    assertInvalidRequest(() -> RequestParameters.body(post(JSON, "{\"state\":\"a\\u0000b\"}"), true).get("state"),
         "the parameter state contains control characters");
     assertInvalidRequest(() -> RequestParameters.body(post(JSON, "{\"state\":\"" + "x".repeat(4097) + "\"}"), true),
         "the parameter state is longer than 4096 characters");
