@@ -61,7 +61,7 @@ public final class Parameters {
   }
 
   /** No C0 controls (CR, LF, NUL, TAB...), DEL or C1 controls. */
-  private static boolean isClean(String s) {
+  public static boolean isClean(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {

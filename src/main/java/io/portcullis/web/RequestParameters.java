@@ -177,7 +177,7 @@ final class RequestParameters {
   }
 
   private static void add(Map<String, List<String>> values, String name, String value) {
-    if (name.length() > MAX_NAME_LENGTH || !isClean(name)) {
+    if (name.length() > MAX_NAME_LENGTH || !Parameters.isClean(name)) {
       throw OAuthException.invalidRequest("a parameter name is too long or contains control characters");
     }
     if (value.length() > MAX_VALUE_LENGTH) {
@@ -239,16 +239,5 @@ final class RequestParameters {
     } catch (CharacterCodingException e) {
       throw OAuthException.invalidRequest(what + " is not valid UTF-8");
     }
-  }
-
-  /** No C0 controls, DEL or C1 controls anywhere in a parameter. */
-  private static boolean isClean(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-        return false;
-      }
-    }
-    return true;
   }
 }
