@@ -38,6 +38,12 @@ public sealed interface StoredSecret {
   /** The scheme name, for messages; never the secret. */
   String scheme();
 
+  /** What a check costs, as a label: secrets with equal labels take equal time to check. */
+  String cost();
+
+  /** A secret of this one's {@link #cost()} that no candidate matches (zero hash, or random). */
+  StoredSecret decoy();
+
   record Noop(String plain) implements StoredSecret {
     @Override
     public boolean matches(String candidate) {
@@ -48,6 +54,16 @@ public sealed interface StoredSecret {
     @Override
     public String scheme() {
       return NOOP;
+    }
+
+    @Override
+    public String cost() {
+      return NOOP;
+    }
+
+    @Override
+    public StoredSecret decoy() {
+      return noopDecoy();
     }
 
     @Override
@@ -68,6 +84,16 @@ public sealed interface StoredSecret {
     }
 
     @Override
+    public String cost() {
+      return PBKDF2 + ":" + iterations + ":" + hash.length;
+    }
+
+    @Override
+    public StoredSecret decoy() {
+      return new Pbkdf2(iterations, new byte[salt.length], new byte[hash.length]);
+    }
+
+    @Override
     public String toString() {
       return "{" + PBKDF2 + "}" + iterations + "$****";
     }
@@ -85,26 +111,43 @@ public sealed interface StoredSecret {
     }
 
     @Override
+    public String cost() {
+      return SHA256;
+    }
+
+    @Override
+    public StoredSecret decoy() {
+      return new Sha256(new byte[salt.length], new byte[hash.length]);
+    }
+
+    @Override
     public String toString() {
       return "{" + SHA256 + "}****";
     }
   }
 
   /**
-   * A secret nobody knows that costs as much to check as the costliest of {@code secrets}: checked
-   * when the user or client asked for does not exist, so that "no such account" takes as long as
-   * "wrong secret" and response times do not reveal which accounts exist.
+   * A secret nobody knows that costs as much to check as most of {@code secrets}: checked when the
+   * user or client asked for does not exist, so that "no such account" takes as long as "wrong
+   * secret" and response times do not tell which accounts exist. When the secrets differ in cost
+   * (scheme, iterations, hash length), the accounts of the less common costs can still be told
+   * apart by timing; the config loader warns about such a mix.
    */
   static StoredSecret decoyFor(java.util.Collection<StoredSecret> secrets) {
-    int iterations = secrets.stream().filter(s -> s instanceof Pbkdf2)
-        .mapToInt(s -> ((Pbkdf2) s).iterations()).max().orElse(0);
-    if (iterations > 0) {
-      return new Pbkdf2(iterations, new byte[16], new byte[32]);
+    java.util.Map<String, java.util.List<StoredSecret>> byCost = new java.util.LinkedHashMap<>();
+    for (StoredSecret secret : secrets) {
+      byCost.computeIfAbsent(secret.cost(), k -> new java.util.ArrayList<>()).add(secret);
     }
-    if (secrets.stream().anyMatch(s -> s instanceof Sha256)) {
-      return new Sha256(new byte[16], new byte[32]);
-    }
-    return new Noop("\u0000decoy");
+    return byCost.values().stream().max(java.util.Comparator.comparingInt(java.util.List::size))
+        .map(same -> same.get(0).decoy())
+        .orElse(noopDecoy());
+  }
+
+  /** 256 random bits nobody was told. */
+  private static StoredSecret noopDecoy() {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    return new Noop(Base64.getEncoder().encodeToString(random));
   }
 
   /**

@@ -22,7 +22,8 @@ import java.math.BigDecimal;
  */
 public final class StrictJson {
 
-  private static final java.util.regex.Pattern GSON_PATH = java.util.regex.Pattern.compile("(?s) path \\$.*$");
+  private static final java.util.regex.Pattern GSON_POSITION =
+      java.util.regex.Pattern.compile("at line (\\d+) column (\\d+)");
 
   /** Nesting deeper than this is refused: no legitimate request or config needs it. */
   private static final int MAX_DEPTH = 32;
@@ -43,9 +44,12 @@ public final class StrictJson {
       }
       return root;
     } catch (com.google.gson.stream.MalformedJsonException | JsonParseException | IllegalStateException e) {
+      // Gson's messages may quote the document (key names in "path $.name", the characters of a
+      // bad escape): for answers to requests, keep only where the problem is.
       String message = describe(e);
-      // Gson ends its messages with the path of the value ("... path $.name"): key names.
-      throw new MalformedJsonException(message, GSON_PATH.matcher(message).replaceFirst(""));
+      java.util.regex.Matcher position = GSON_POSITION.matcher(message);
+      throw new MalformedJsonException(message,
+          "malformed JSON" + (position.find() ? " at line " + position.group(1) + " column " + position.group(2) : ""));
     } catch (java.io.EOFException e) {
       throw new MalformedJsonException("the JSON document ends too early", null);
     } catch (NumberFormatException e) {
@@ -115,20 +119,20 @@ public final class StrictJson {
 
   /**
    * The document is not valid JSON; the message says where and why, naming the keys on the way
-   * (for a config file, whose author wants the path). {@link #withoutKeys()} says the same without
+   * (for a config file, whose author wants the path). {@link #withoutInput()} says the same without
    * repeating anything of the document, for an answer to a request.
    */
   public static final class MalformedJsonException extends Exception {
-    private final String withoutKeys;
+    private final String withoutInput;
 
-    MalformedJsonException(String message, String withoutKeys) {
+    MalformedJsonException(String message, String withoutInput) {
       super(message, null, false, false);
-      this.withoutKeys = withoutKeys == null ? message : withoutKeys;
+      this.withoutInput = withoutInput == null ? message : withoutInput;
     }
 
-    /** The problem and its line and column, but no key or value of the document. */
-    public String withoutKeys() {
-      return withoutKeys;
+    /** The kind of problem and its line and column, but nothing of the document itself. */
+    public String withoutInput() {
+      return withoutInput;
     }
   }
 }

@@ -159,7 +159,7 @@ final class RequestParameters {
         throw OAuthException.invalidRequest(Parameters.named(problem.substring(2, problem.indexOf(':')))
             + " was given more than once");
       }
-      throw OAuthException.invalidRequest("the body is not valid JSON: " + e.withoutKeys());
+      throw OAuthException.invalidRequest("the body is not valid JSON: " + e.withoutInput());
     }
     if (!root.isJsonObject()) {
       throw OAuthException.invalidRequest("the JSON body must be an object of string fields");

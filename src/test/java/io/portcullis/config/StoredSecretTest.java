@@ -25,6 +25,25 @@ class StoredSecretTest {
   static final String SALT16 = B64.encodeToString(new byte[16]);
   static final String HASH32 = B64.encodeToString(new byte[32]);
 
+  // ---- decoys: what an unknown account is checked against ----
+
+  @Test
+  void theDecoyCostsWhatMostSecretsCostAndMatchesNothing() {
+    StoredSecret sha = StoredSecret.parse(StoredSecret.hash(StoredSecret.SHA256, "client-secret-1"));
+    StoredSecret sha2 = StoredSecret.parse(StoredSecret.hash(StoredSecret.SHA256, "client-secret-2"));
+    StoredSecret pbkdf2 = StoredSecret.parse("{pbkdf2-sha256}10000$" + SALT16 + "$" + B64.encodeToString(new byte[48]));
+    StoredSecret decoy = StoredSecret.decoyFor(List.of(pbkdf2, sha, sha2));
+    assertEquals(sha.cost(), decoy.cost(), "two of three secrets are {sha256}");
+    StoredSecret pbkdf2Decoy = StoredSecret.decoyFor(List.of(pbkdf2));
+    assertEquals("pbkdf2-sha256:10000:48", pbkdf2Decoy.cost(), "same iterations and hash length");
+    assertEquals("noop", StoredSecret.decoyFor(List.of()).cost());
+    for (StoredSecret each : List.of(decoy, pbkdf2Decoy, StoredSecret.decoyFor(List.of()))) {
+      for (String candidate : List.of("", "client-secret-1", "\u0000decoy", "decoy", "x".repeat(100))) {
+        assertFalse(each.matches(candidate), each + " matched " + candidate);
+      }
+    }
+  }
+
   @Test
   void sha256HashRoundTrips() {
     String encoded = StoredSecret.hash(StoredSecret.SHA256, "a-long-random-client-secret");

@@ -33,7 +33,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * redirect URI. This is what catches a CSP {@code form-action} or a frame rule that would stop
  * the browser from following the redirect after the form post.
  *
- * <p>Uses Debian's {@code chromium} and {@code chromium-driver} (installed by {@code .ci/run});
+ * <p>Uses Debian's {@code chromium} and {@code chromium-driver} (installed by {@code bin/test});
  * nothing is downloaded at run time.
  */
 class BrowserIT {
@@ -83,7 +83,8 @@ class BrowserIT {
     File chromium = new File("/usr/bin/chromium");
     File driver = new File("/usr/bin/chromedriver");
     assertTrue(chromium.canExecute() && driver.canExecute(),
-        "the browser test needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
+        "the browser test needs Debian's chromium and chromium-driver: bin/test installs them, or run "
+            + "apt-get install -y chromium chromium-driver");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

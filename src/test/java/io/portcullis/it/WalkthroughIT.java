@@ -54,6 +54,7 @@ class WalkthroughIT {
         "walkthrough-");
     // A log of an earlier run, which bin/serve must leave in place.
     Files.createDirectories(dir.resolve("serve/logs"));
+    Files.writeString(dir.resolve("serve/.portcullis-serve"), "");
     Files.writeString(dir.resolve("serve/logs/earlier-run.log"), "kept\n");
     port = ContainerProcess.freePort();
     Map<String, String> environment = new LinkedHashMap<>();
@@ -61,7 +62,11 @@ class WalkthroughIT {
     environment.put("SERVE_DIR", dir.resolve("serve").toString());
     environment.put("JAVA_HOME", System.getProperty("java.home"));
     environment.put("JAVA_OPTS", "-Xmx256m");
-    environment.put("PORTCULLIS_CONFIG", "conf/portcullis.json"); // the example, whatever this shell says
+    environment.put("CATALINA_OPTS", "");
+    // The Tomcat the build copied (pom.xml); bin/serve's own default must name the same one.
+    environment.put("TOMCAT_VERSION", System.getProperty("portcullis.tomcat10.version", "10.1.59"));
+    // The example, whatever this shell says.
+    environment.put("PORTCULLIS_CONFIG", Path.of("conf/portcullis.json").toAbsolutePath().toString());
     tomcat = ContainerProcess.start("bin-serve", List.of(Path.of("bin/serve").toAbsolutePath().toString(),
         "--no-build"), environment, dir, port, List.of("/"));
   }
@@ -127,7 +132,9 @@ class WalkthroughIT {
     List<List<String>> blocks = new ArrayList<>();
     List<String> block = null;
     for (String line : section.split("\n", -1)) {
-      if (block == null && line.equals("```sh")) {
+      if (block == null && line.startsWith("```")) {
+        // Every block of the walkthrough is run: one in another language would go unchecked.
+        assertEquals("```sh", line, "the walkthrough's code blocks are all sh blocks");
         block = new ArrayList<>();
       } else if (block != null && line.equals("```")) {
         blocks.add(block);
@@ -218,6 +225,42 @@ class WalkthroughIT {
   }
 
   @Test
+  void binServeLeavesADirectoryOfSomeoneElsesAlone() throws Exception {
+    Path foreign = Files.createDirectories(dir.resolve("foreign/conf"));
+    Files.writeString(foreign.resolve("precious.txt"), "mine\n");
+    ProcessBuilder serve = new ProcessBuilder(Path.of("bin/serve").toAbsolutePath().toString(), "--no-build")
+        .redirectErrorStream(true);
+    serve.environment().put("SERVE_DIR", dir.resolve("foreign").toString());
+    serve.environment().put("PORT", Integer.toString(ContainerProcess.freePort()));
+    Process process = serve.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, process.exitValue(), output);
+    assertTrue(output.contains("is not empty and was not made by bin/serve"), output);
+    assertEquals("mine\n", Files.readString(foreign.resolve("precious.txt")));
+  }
+
+  @Test
+  void binServeDefaultsToTheTomcatTheBuildTests() throws Exception {
+    String version = System.getProperty("portcullis.tomcat10.version", "10.1.59");
+    assertTrue(Files.readString(Path.of("bin/serve")).contains("tomcat_version=${TOMCAT_VERSION:-" + version + "}"),
+        "bin/serve's default Tomcat is not pom.xml's tomcat10.version " + version);
+  }
+
+  @Test
+  void tomcatsOwnErrorPagesRepeatNothing() throws Exception {
+    // A request line Tomcat itself refuses (a bad %-escape): Portcullis never sees it.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(("GET /a%zz?access_token=zqerrorpagezq HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertFalse(answer.contains("zqerrorpagezq"), answer);
+      assertFalse(answer.contains("Apache Tomcat/"), answer);
+    }
+  }
+
+  @Test
   void theAccessLogHoldsNoQueryString() throws Exception {
     String marker = "zqaccesslogzq";
     assertEquals(401, get("/api/orders?access_token=" + marker).statusCode());
@@ -228,11 +271,16 @@ class WalkthroughIT {
         .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(400, token.statusCode(), token.body());
 
-    String accessLog;
-    try (var files = Files.list(dir.resolve("serve/logs"))) {
-      Path log = files.filter(f -> f.getFileName().toString().startsWith("localhost_access_log")).findFirst()
-          .orElseThrow(() -> new AssertionError("no access log in " + dir.resolve("serve/logs")));
-      accessLog = Files.readString(log);
+    // Tomcat writes the line once the response is out: the client may read the answer first.
+    String accessLog = "";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!accessLog.contains("POST /invoke/pub.apigateway.oauth2/getAccessToken") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      try (var files = Files.list(dir.resolve("serve/logs"))) {
+        Path log = files.filter(f -> f.getFileName().toString().startsWith("localhost_access_log")).findFirst()
+            .orElseThrow(() -> new AssertionError("no access log in " + dir.resolve("serve/logs")));
+        accessLog = Files.readString(log);
+      }
     }
     assertTrue(accessLog.contains("\"GET /api/orders HTTP/1.1\" 401"), accessLog);
     assertTrue(accessLog.contains("\"POST /invoke/pub.apigateway.oauth2/getAccessToken HTTP/1.1\" 400"), accessLog);
