@@ -2,7 +2,6 @@ package io.portcullis.config;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.portcullis.json.StrictJson;
 import java.io.IOException;
@@ -80,10 +79,10 @@ public final class ConfigLoader {
   }
 
   public static PortcullisConfig load(String source, JsonElement root) throws ConfigException {
-    Problems problems = new Problems();
+    ConfigProblems problems = new ConfigProblems();
     PortcullisConfig config = new Reading(problems).config(source, root);
-    if (!problems.errors.isEmpty()) {
-      throw new ConfigException(source, problems.errors);
+    if (!problems.errors().isEmpty()) {
+      throw new ConfigException(source, problems.errors());
     }
     return config;
   }
@@ -98,166 +97,14 @@ public final class ConfigLoader {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
-  private static final class Problems {
-    final List<String> errors = new ArrayList<>();
-    final List<String> warnings = new ArrayList<>();
-
-    void error(String path, String message) {
-      errors.add(path + ": " + message);
-    }
-
-    void warn(String path, String message) {
-      warnings.add(path + ": " + message);
-    }
-  }
-
-  /** One JSON object being read: remembers which keys were used and reports the rest. */
-  private static final class Fields {
-    private final JsonObject object;
-    private final String path;
-    private final Problems problems;
-    private final Set<String> used = new HashSet<>();
-
-    Fields(JsonObject object, String path, Problems problems) {
-      this.object = object;
-      this.path = path;
-      this.problems = problems;
-    }
-
-    String at(String key) {
-      return path.isEmpty() ? key : path + "." + key;
-    }
-
-    JsonElement get(String key) {
-      used.add(key);
-      JsonElement value = object.get(key);
-      return value == null || value.isJsonNull() ? null : value;
-    }
-
-    String string(String key, boolean required) {
-      JsonElement value = get(key);
-      if (value == null) {
-        if (required) {
-          problems.error(at(key), "is required");
-        }
-        return null;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isString()) {
-        problems.error(at(key), "must be a string");
-        return null;
-      }
-      return p.getAsString();
-    }
-
-    boolean bool(String key, boolean fallback) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return fallback;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isBoolean()) {
-        problems.error(at(key), "must be true or false");
-        return fallback;
-      }
-      return p.getAsBoolean();
-    }
-
-    Boolean optionalBool(String key) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return null;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isBoolean()) {
-        problems.error(at(key), "must be true or false");
-        return null;
-      }
-      return p.getAsBoolean();
-    }
-
-    long number(String key, long fallback, long min, long max) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return fallback;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isNumber()) {
-        problems.error(at(key), "must be a whole number");
-        return fallback;
-      }
-      long n;
-      try {
-        n = p.getAsBigDecimal().longValueExact();
-      } catch (ArithmeticException e) {
-        problems.error(at(key), "must be a whole number");
-        return fallback;
-      }
-      if (n < min || n > max) {
-        problems.error(at(key), "must be between " + min + " and " + max + ", not " + n);
-        return fallback;
-      }
-      return n;
-    }
-
-    JsonArray array(String key, boolean required) {
-      JsonElement value = get(key);
-      if (value == null) {
-        if (required) {
-          problems.error(at(key), "is required");
-        }
-        return null;
-      }
-      if (!value.isJsonArray()) {
-        problems.error(at(key), "must be a list");
-        return null;
-      }
-      return value.getAsJsonArray();
-    }
-
-    /** A list of strings; elements that are not strings are reported and left out. */
-    List<String> strings(String key, boolean required) {
-      JsonArray array = array(key, required);
-      List<String> values = new ArrayList<>();
-      if (array == null) {
-        return values;
-      }
-      for (int i = 0; i < array.size(); i++) {
-        JsonElement element = array.get(i);
-        if (element instanceof JsonPrimitive p && p.isString()) {
-          values.add(p.getAsString());
-        } else {
-          problems.error(at(key) + "[" + i + "]", "must be a string");
-        }
-      }
-      return values;
-    }
-
-    JsonObject object(String key) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return null;
-      }
-      if (!value.isJsonObject()) {
-        problems.error(at(key), "must be an object");
-        return null;
-      }
-      return value.getAsJsonObject();
-    }
-
-    void rejectUnknownKeys(Set<String> known) {
-      for (String key : object.keySet()) {
-        if (!used.contains(key)) {
-          problems.error(at(key), "unknown key (known keys: " + String.join(", ", known) + ")");
-        }
-      }
-    }
-  }
-
-  private record Reading(Problems problems) {
+  private record Reading(ConfigProblems problems) {
 
     PortcullisConfig config(String source, JsonElement root) {
       if (!root.isJsonObject()) {
         problems.error("$", "the config must be a JSON object");
         return null;
       }
-      Fields top = new Fields(root.getAsJsonObject(), "", problems);
+      JsonFields top = new JsonFields(root.getAsJsonObject(), "", problems);
       Optional<URI> issuer = issuer(top);
       String realm = top.string("realm", false);
       if (realm == null) {
@@ -304,40 +151,41 @@ public final class ConfigLoader {
       Map<String, ClientRegistration> clients = clients(top, enforcePkce, tokenTtl, refreshTtl);
       List<RouteRule> routes = routes(top, clients);
       StoreSettings store = store(top);
-      top.rejectUnknownKeys(new LinkedHashSet<>(List.of("issuer", "realm", "enforcePkce",
+      top.rejectUnknownKeys(List.of("issuer", "realm", "enforcePkce",
           "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
           "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
-          "clients", "routes", "store")));
-      if (!problems.errors.isEmpty()) {
+          "clients", "routes", "store"));
+      if (!problems.errors().isEmpty()) {
         return null;
       }
       return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
           tokenTtl, refreshTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
-          problems.warnings);
+          problems.warnings());
     }
 
     /** {@code "scopeDescriptions": {"email": "See your email address"}}: words for the approval page. */
-    Map<String, String> scopeDescriptions(Fields top) {
-      JsonObject object = top.object("scopeDescriptions");
+    Map<String, String> scopeDescriptions(JsonFields top) {
+      JsonFields object = top.object("scopeDescriptions");
       Map<String, String> descriptions = new LinkedHashMap<>();
       if (object == null) {
         return descriptions;
       }
-      for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
-        String path = "scopeDescriptions." + entry.getKey();
-        if (!Scopes.isScopeToken(entry.getKey())) {
-          problems.error(path, "\"" + entry.getKey() + "\" is not a scope token");
-        } else if (!(entry.getValue() instanceof JsonPrimitive p) || !p.isString() || p.getAsString().isBlank()
+      // Its keys are scope names, not fields, so none is unknown.
+      for (String scope : object.keys()) {
+        JsonElement value = object.get(scope);
+        if (!Scopes.isScopeToken(scope)) {
+          problems.error(object.at(scope), "\"" + scope + "\" is not a scope token");
+        } else if (!(value instanceof JsonPrimitive p) || !p.isString() || p.getAsString().isBlank()
             || p.getAsString().chars().anyMatch(Character::isISOControl)) {
-          problems.error(path, "must be a non-empty sentence without control characters");
+          problems.error(object.at(scope), "must be a non-empty sentence without control characters");
         } else {
-          descriptions.put(entry.getKey(), p.getAsString());
+          descriptions.put(scope, p.getAsString());
         }
       }
       return descriptions;
     }
 
-    Optional<URI> issuer(Fields top) {
+    Optional<URI> issuer(JsonFields top) {
       String text = top.string("issuer", false);
       if (text == null) {
         // Then the issuer comes from each request's Host header (and scheme), which the client
@@ -365,9 +213,9 @@ public final class ConfigLoader {
       }
     }
 
-    Set<String> pkceMethods(Fields top) {
+    Set<String> pkceMethods(JsonFields top) {
       List<String> methods = top.strings("pkceMethods", false);
-      if (top.object.get("pkceMethods") == null || top.object.get("pkceMethods").isJsonNull()) {
+      if (top.get("pkceMethods") == null) {
         return Set.of("S256");
       }
       Set<String> result = new LinkedHashSet<>();
@@ -388,7 +236,7 @@ public final class ConfigLoader {
       return result;
     }
 
-    Map<String, UserAccount> users(Fields top) {
+    Map<String, UserAccount> users(JsonFields top) {
       JsonArray array = top.array("users", false);
       Map<String, UserAccount> users = new LinkedHashMap<>();
       if (array == null) {
@@ -401,11 +249,11 @@ public final class ConfigLoader {
           problems.error(path, "must be an object");
           continue;
         }
-        Fields user = new Fields(array.get(i).getAsJsonObject(), path, problems);
+        JsonFields user = new JsonFields(array.get(i).getAsJsonObject(), path, problems);
         String username = user.string("username", true);
         String password = user.string("password", true);
-        user.rejectUnknownKeys(new LinkedHashSet<>(List.of("username", "password")));
-        int errorsBefore = problems.errors.size();
+        user.rejectUnknownKeys(List.of("username", "password"));
+        int errorsBefore = problems.errorCount();
         if (username != null && (username.isEmpty() || username.chars().anyMatch(Character::isISOControl))) {
           problems.error(user.at("username"), "must be non-empty and without control characters");
         } else if (username != null && users.containsKey(username)) {
@@ -417,7 +265,7 @@ public final class ConfigLoader {
           problems.error(user.at("password"), "{sha256} is too fast for passwords people choose; "
               + "use {pbkdf2-sha256} (the hash-secret command makes one)");
         }
-        if (problems.errors.size() == errorsBefore && username != null && secret != null) {
+        if (problems.errorCount() == errorsBefore && username != null && secret != null) {
           users.put(username, new UserAccount(username, secret));
         }
       }
@@ -440,7 +288,7 @@ public final class ConfigLoader {
       }
     }
 
-    Map<String, ClientRegistration> clients(Fields top, boolean enforcePkce, Duration tokenTtl, Duration refreshTtl) {
+    Map<String, ClientRegistration> clients(JsonFields top, boolean enforcePkce, Duration tokenTtl, Duration refreshTtl) {
       JsonArray array = top.array("clients", true);
       Map<String, ClientRegistration> clients = new LinkedHashMap<>();
       if (array == null) {
@@ -455,8 +303,8 @@ public final class ConfigLoader {
           problems.error(path, "must be an object");
           continue;
         }
-        Fields client = new Fields(array.get(i).getAsJsonObject(), path, problems);
-        int errorsBefore = problems.errors.size();
+        JsonFields client = new JsonFields(array.get(i).getAsJsonObject(), path, problems);
+        int errorsBefore = problems.errorCount();
         String clientId = client.string("clientId", true);
         if (clientId != null && !isVisibleAscii(clientId)) {
           problems.error(client.at("clientId"), "must be non-empty printable ASCII (RFC 6749 VSCHAR)");
@@ -477,7 +325,7 @@ public final class ConfigLoader {
         List<String> redirectUris = client.strings("redirectUris",
             grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE));
         if (grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE)
-            && client.object.get("redirectUris") instanceof JsonArray listed && listed.isEmpty()) {
+            && client.get("redirectUris") instanceof JsonArray listed && listed.isEmpty()) {
           problems.error(client.at("redirectUris"), "needs at least one redirect URI");
         }
         Set<String> seenUris = new HashSet<>();
@@ -514,10 +362,10 @@ public final class ConfigLoader {
         if (resourceServer && encodedSecret == null) {
           problems.error(client.at("resourceServer"), "needs a clientSecret: introspection is for confidential clients");
         }
-        client.rejectUnknownKeys(new LinkedHashSet<>(List.of("clientId", "clientSecret", "name",
+        client.rejectUnknownKeys(List.of("clientId", "clientSecret", "name",
             "redirectUris", "scopes", "enforcePkce", "accessTokenTtlSeconds", "grantTypes",
-            "refreshTokenTtlSeconds", "resourceServer")));
-        if (problems.errors.size() > errorsBefore || clientId == null) {
+            "refreshTokenTtlSeconds", "resourceServer"));
+        if (problems.errorCount() > errorsBefore || clientId == null) {
           continue;
         }
         boolean pkceRequired = enforcePkce || Boolean.TRUE.equals(clientPkce) || secret == null;
@@ -532,7 +380,7 @@ public final class ConfigLoader {
     }
 
     /** {@code "grantTypes"}: defaults to the authorization-code grant alone. */
-    Set<String> grantTypes(Fields client, boolean isPublic) {
+    Set<String> grantTypes(JsonFields client, boolean isPublic) {
       if (client.get("grantTypes") == null) {
         return Set.of(ClientRegistration.AUTHORIZATION_CODE);
       }
@@ -561,7 +409,7 @@ public final class ConfigLoader {
       return grantTypes;
     }
 
-    List<RouteRule> routes(Fields top, Map<String, ClientRegistration> clients) {
+    List<RouteRule> routes(JsonFields top, Map<String, ClientRegistration> clients) {
       JsonArray array = top.array("routes", false);
       List<RouteRule> routes = new ArrayList<>();
       if (array == null) {
@@ -576,8 +424,8 @@ public final class ConfigLoader {
           problems.error(path, "must be an object");
           continue;
         }
-        Fields route = new Fields(array.get(i).getAsJsonObject(), path, problems);
-        int errorsBefore = problems.errors.size();
+        JsonFields route = new JsonFields(array.get(i).getAsJsonObject(), path, problems);
+        int errorsBefore = problems.errorCount();
         String pattern = route.string("path", true);
         if (pattern != null) {
           String problem = routePathProblem(pattern);
@@ -605,8 +453,8 @@ public final class ConfigLoader {
           problems.warn(route.at("path"), "the exact route " + pattern + " does not cover " + pattern
               + "/...; use " + pattern + "/* to require these scopes below it too");
         }
-        route.rejectUnknownKeys(new LinkedHashSet<>(List.of("path", "public", "scopes")));
-        if (problems.errors.size() == errorsBefore && pattern != null) {
+        route.rejectUnknownKeys(List.of("path", "public", "scopes"));
+        if (problems.errorCount() == errorsBefore && pattern != null) {
           routes.add(new RouteRule(pattern, isPublic, new LinkedHashSet<>(scopeList)));
         }
       }
@@ -616,13 +464,12 @@ public final class ConfigLoader {
       return routes;
     }
 
-    StoreSettings store(Fields top) {
-      JsonObject object = top.object("store");
+    StoreSettings store(JsonFields top) {
+      JsonFields store = top.object("store");
       StoreSettings defaults = StoreSettings.defaults();
-      if (object == null) {
+      if (store == null) {
         return defaults;
       }
-      Fields store = new Fields(object, "store", problems);
       String type = store.string("type", false);
       if (type != null && !type.equals(StoreSettings.MEMORY)) {
         problems.error(store.at("type"), "must be \"" + StoreSettings.MEMORY + "\"");
@@ -630,8 +477,8 @@ public final class ConfigLoader {
       long pending = store.number("maxPendingAuthorizations", defaults.maxPendingAuthorizations(), 1, 100_000_000);
       long codes = store.number("maxAuthorizationCodes", defaults.maxAuthorizationCodes(), 1, 100_000_000);
       long tokens = store.number("maxAccessTokens", defaults.maxAccessTokens(), 1, 1_000_000_000);
-      store.rejectUnknownKeys(new LinkedHashSet<>(List.of(
-          "type", "maxPendingAuthorizations", "maxAuthorizationCodes", "maxAccessTokens")));
+      store.rejectUnknownKeys(List.of(
+          "type", "maxPendingAuthorizations", "maxAuthorizationCodes", "maxAccessTokens"));
       return new StoreSettings(StoreSettings.MEMORY, pending, codes, tokens);
     }
   }
