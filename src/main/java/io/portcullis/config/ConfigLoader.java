@@ -131,7 +131,7 @@ public final class ConfigLoader {
       Map<String, UserAccount> users = Map.of();
       if (userSource == null || userSource.equals(PortcullisConfig.USERS_FROM_CONFIG)) {
         userSource = PortcullisConfig.USERS_FROM_CONFIG;
-        users = users(top);
+        users = UsersReader.read(top, problems);
         if (approverRole != null) {
           problems.error("approverRole", "applies only with \"userSource\": \"container\"");
         }
@@ -236,58 +236,6 @@ public final class ConfigLoader {
       return result;
     }
 
-    Map<String, UserAccount> users(JsonFields top) {
-      JsonArray array = top.array("users", false);
-      Map<String, UserAccount> users = new LinkedHashMap<>();
-      if (array == null) {
-        problems.warn("users", "no users are configured, so no authorization request can be approved");
-        return users;
-      }
-      for (int i = 0; i < array.size(); i++) {
-        String path = "users[" + i + "]";
-        if (!array.get(i).isJsonObject()) {
-          problems.error(path, "must be an object");
-          continue;
-        }
-        JsonFields user = new JsonFields(array.get(i).getAsJsonObject(), path, problems);
-        String username = user.string("username", true);
-        String password = user.string("password", true);
-        user.rejectUnknownKeys(List.of("username", "password"));
-        int errorsBefore = problems.errorCount();
-        if (username != null && (username.isEmpty() || username.chars().anyMatch(Character::isISOControl))) {
-          problems.error(user.at("username"), "must be non-empty and without control characters");
-        } else if (username != null && users.containsKey(username)) {
-          problems.error(user.at("username"), "\"" + username + "\" is defined twice");
-        }
-        // The password is checked even when the username is wrong: every problem in one pass.
-        StoredSecret secret = secret(user.at("password"), password);
-        if (secret instanceof StoredSecret.Sha256) {
-          problems.error(user.at("password"), "{sha256} is too fast for passwords people choose; "
-              + "use {pbkdf2-sha256} (the hash-secret command makes one)");
-        }
-        if (problems.errorCount() == errorsBefore && username != null && secret != null) {
-          users.put(username, new UserAccount(username, secret));
-        }
-      }
-      return users;
-    }
-
-    StoredSecret secret(String path, String encoded) {
-      if (encoded == null) {
-        return null;
-      }
-      try {
-        StoredSecret secret = StoredSecret.parse(encoded);
-        if (secret instanceof StoredSecret.Noop) {
-          problems.warn(path, "is stored in plain text ({noop}); store a hash instead");
-        }
-        return secret;
-      } catch (IllegalArgumentException e) {
-        problems.error(path, e.getMessage());
-        return null;
-      }
-    }
-
     Map<String, ClientRegistration> clients(JsonFields top, boolean enforcePkce, Duration tokenTtl, Duration refreshTtl) {
       JsonArray array = top.array("clients", true);
       Map<String, ClientRegistration> clients = new LinkedHashMap<>();
@@ -312,7 +260,7 @@ public final class ConfigLoader {
           problems.error(client.at("clientId"), "\"" + clientId + "\" is defined twice");
         }
         String encodedSecret = client.string("clientSecret", false);
-        StoredSecret secret = secret(client.at("clientSecret"), encodedSecret);
+        StoredSecret secret = SecretReader.read(client.at("clientSecret"), encodedSecret, problems);
         if (secret instanceof StoredSecret.Pbkdf2) {
           problems.warn(client.at("clientSecret"), "{pbkdf2-sha256} makes every token request cost a slow "
               + "hash; use a long random secret hashed with {sha256}");
