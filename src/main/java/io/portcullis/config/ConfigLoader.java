@@ -36,9 +36,10 @@ public final class ConfigLoader {
   /** Environment variable naming the file, looked at last. */
   public static final String CONFIG_ENV = "PORTCULLIS_CONFIG";
 
-  private static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
+  // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.
+  static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
   private static final int MAX_CODE_TTL = 3600;
-  private static final int MAX_REFRESH_TOKEN_TTL = 365 * 24 * 3600;
+  static final int MAX_REFRESH_TOKEN_TTL = 365 * 24 * 3600;
 
   private ConfigLoader() {}
 
@@ -148,7 +149,7 @@ public final class ConfigLoader {
         problems.error("userSource", "must be \"config\" or \"container\", not \"" + userSource + "\"");
       }
       Map<String, String> scopeDescriptions = scopeDescriptions(top);
-      Map<String, ClientRegistration> clients = clients(top, enforcePkce, tokenTtl, refreshTtl);
+      Map<String, ClientRegistration> clients = ClientsReader.read(top, enforcePkce, tokenTtl, refreshTtl, problems);
       List<RouteRule> routes = routes(top, clients);
       StoreSettings store = store(top);
       top.rejectUnknownKeys(List.of("issuer", "realm", "enforcePkce",
@@ -236,127 +237,6 @@ public final class ConfigLoader {
       return result;
     }
 
-    Map<String, ClientRegistration> clients(JsonFields top, boolean enforcePkce, Duration tokenTtl, Duration refreshTtl) {
-      JsonArray array = top.array("clients", true);
-      Map<String, ClientRegistration> clients = new LinkedHashMap<>();
-      if (array == null) {
-        return clients;
-      }
-      if (array.isEmpty()) {
-        problems.warn("clients", "no clients are configured, so no token can be issued");
-      }
-      for (int i = 0; i < array.size(); i++) {
-        String path = "clients[" + i + "]";
-        if (!array.get(i).isJsonObject()) {
-          problems.error(path, "must be an object");
-          continue;
-        }
-        JsonFields client = new JsonFields(array.get(i).getAsJsonObject(), path, problems);
-        int errorsBefore = problems.errorCount();
-        String clientId = client.string("clientId", true);
-        if (clientId != null && !isVisibleAscii(clientId)) {
-          problems.error(client.at("clientId"), "must be non-empty printable ASCII (RFC 6749 VSCHAR)");
-        } else if (clientId != null && clients.containsKey(clientId)) {
-          problems.error(client.at("clientId"), "\"" + clientId + "\" is defined twice");
-        }
-        String encodedSecret = client.string("clientSecret", false);
-        StoredSecret secret = SecretReader.read(client.at("clientSecret"), encodedSecret, problems);
-        if (secret instanceof StoredSecret.Pbkdf2) {
-          problems.warn(client.at("clientSecret"), "{pbkdf2-sha256} makes every token request cost a slow "
-              + "hash; use a long random secret hashed with {sha256}");
-        }
-        String name = client.string("name", false);
-        if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
-          problems.error(client.at("name"), "must be non-empty and without control characters");
-        }
-        Set<String> grantTypes = grantTypes(client, encodedSecret == null);
-        List<String> redirectUris = client.strings("redirectUris",
-            grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE));
-        if (grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE)
-            && client.get("redirectUris") instanceof JsonArray listed && listed.isEmpty()) {
-          problems.error(client.at("redirectUris"), "needs at least one redirect URI");
-        }
-        Set<String> seenUris = new HashSet<>();
-        for (int u = 0; u < redirectUris.size(); u++) {
-          String uriPath = client.at("redirectUris") + "[" + u + "]";
-          String problem = redirectUriProblem(redirectUris.get(u));
-          if (problem != null) {
-            problems.error(uriPath, problem);
-          } else if (!seenUris.add(redirectUris.get(u))) {
-            problems.error(uriPath, "is listed twice");
-          }
-        }
-        List<String> scopeList = client.strings("scopes", false);
-        Set<String> scopes = new LinkedHashSet<>();
-        for (int s = 0; s < scopeList.size(); s++) {
-          String scope = scopeList.get(s);
-          if (!Scopes.isScopeToken(scope)) {
-            problems.error(client.at("scopes") + "[" + s + "]",
-                "\"" + scope + "\" is not a scope token (RFC 6749 §3.3: printable ASCII, no space, quote or backslash)");
-          } else if (!scopes.add(scope)) {
-            problems.error(client.at("scopes") + "[" + s + "]", "\"" + scope + "\" is listed twice");
-          }
-        }
-        Boolean clientPkce = client.optionalBool("enforcePkce");
-        // A clientSecret that failed to parse is reported above; the client is not public.
-        if (encodedSecret == null && Boolean.FALSE.equals(clientPkce)) {
-          problems.error(client.at("enforcePkce"),
-              "cannot be false for a public client (no clientSecret): PKCE is how it proves itself");
-        }
-        long ttl = client.number("accessTokenTtlSeconds", tokenTtl.getSeconds(), 1, MAX_ACCESS_TOKEN_TTL);
-        long refreshTtlSeconds = client.number("refreshTokenTtlSeconds", refreshTtl.getSeconds(), 60,
-            MAX_REFRESH_TOKEN_TTL);
-        boolean resourceServer = client.bool("resourceServer", false);
-        if (resourceServer && encodedSecret == null) {
-          problems.error(client.at("resourceServer"), "needs a clientSecret: introspection is for confidential clients");
-        }
-        client.rejectUnknownKeys(List.of("clientId", "clientSecret", "name",
-            "redirectUris", "scopes", "enforcePkce", "accessTokenTtlSeconds", "grantTypes",
-            "refreshTokenTtlSeconds", "resourceServer"));
-        if (problems.errorCount() > errorsBefore || clientId == null) {
-          continue;
-        }
-        boolean pkceRequired = enforcePkce || Boolean.TRUE.equals(clientPkce) || secret == null;
-        if (!pkceRequired) {
-          problems.warn(path, "PKCE is not enforced for client \"" + clientId + "\" (RFC 9700 §2.1.1 says enforce it)");
-        }
-        clients.put(clientId, new ClientRegistration(clientId, secret, name == null ? clientId : name,
-            redirectUris, scopes, pkceRequired, Duration.ofSeconds(ttl), grantTypes,
-            Duration.ofSeconds(refreshTtlSeconds), resourceServer));
-      }
-      return clients;
-    }
-
-    /** {@code "grantTypes"}: defaults to the authorization-code grant alone. */
-    Set<String> grantTypes(JsonFields client, boolean isPublic) {
-      if (client.get("grantTypes") == null) {
-        return Set.of(ClientRegistration.AUTHORIZATION_CODE);
-      }
-      List<String> listed = client.strings("grantTypes", false);
-      Set<String> grantTypes = new LinkedHashSet<>();
-      for (int g = 0; g < listed.size(); g++) {
-        String grantType = listed.get(g);
-        String at = client.at("grantTypes") + "[" + g + "]";
-        if (!ClientRegistration.GRANT_TYPES.contains(grantType)) {
-          problems.error(at, "must be authorization_code, refresh_token or client_credentials, not \""
-              + grantType + "\" (implicit and password are not offered: RFC 9700 §2.1.2, §2.4)");
-        } else if (!grantTypes.add(grantType)) {
-          problems.error(at, "\"" + grantType + "\" is listed twice");
-        } else if (isPublic && grantType.equals(ClientRegistration.CLIENT_CREDENTIALS)) {
-          problems.error(at, "client_credentials needs a clientSecret (RFC 6749 §4.4: confidential clients only)");
-        }
-      }
-      if (grantTypes.isEmpty() && listed.isEmpty() && client.get("grantTypes").isJsonArray()) {
-        problems.error(client.at("grantTypes"), "must name at least one grant type");
-      }
-      if (grantTypes.contains(ClientRegistration.REFRESH_TOKEN)
-          && !grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE)) {
-        problems.error(client.at("grantTypes"), "refresh_token needs authorization_code: refresh tokens are "
-            + "issued with the tokens of that grant");
-      }
-      return grantTypes;
-    }
-
     List<RouteRule> routes(JsonFields top, Map<String, ClientRegistration> clients) {
       JsonArray array = top.array("routes", false);
       List<RouteRule> routes = new ArrayList<>();
@@ -431,29 +311,6 @@ public final class ConfigLoader {
     }
   }
 
-  /** RFC 6749 §3.1.2 and RFC 9700 §4.1: absolute, no fragment, compared as a plain string. */
-  static String redirectUriProblem(String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      return "not a valid URI: " + e.getReason();
-    }
-    if (!uri.isAbsolute()) {
-      return "not an absolute URI";
-    }
-    if (uri.getRawFragment() != null) {
-      return "must not contain a fragment (RFC 6749 §3.1.2)";
-    }
-    if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() == null) {
-      return "an http(s) redirect URI needs a host";
-    }
-    if (!isVisibleAscii(text)) {
-      return "must be printable ASCII; percent-encode anything else";
-    }
-    return null;
-  }
-
   static String routePathProblem(String pattern) {
     if (!pattern.startsWith("/")) {
       return "must start with \"/\"";
@@ -462,7 +319,7 @@ public final class ConfigLoader {
     if (base.contains("*")) {
       return "\"*\" is allowed only as a trailing \"/*\"";
     }
-    if (!isVisibleAscii(pattern) || pattern.contains("?") || pattern.contains("#")) {
+    if (!AsciiText.isVisible(pattern) || pattern.contains("?") || pattern.contains("#")) {
       return "must be a printable ASCII path without query or fragment";
     }
     if (base.contains("//") || base.contains("/./") || base.contains("/../")
@@ -470,10 +327,6 @@ public final class ConfigLoader {
       return "must be a normalized path (no empty, \".\" or \"..\" segments)";
     }
     return null;
-  }
-
-  private static boolean isVisibleAscii(String s) {
-    return !s.isEmpty() && s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
   }
 
   private static boolean isLoopback(String host) {
