@@ -1,6 +1,5 @@
 package io.portcullis.config;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
 import io.portcullis.json.StrictJson;
@@ -12,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -150,7 +146,7 @@ public final class ConfigLoader {
       }
       Map<String, String> scopeDescriptions = scopeDescriptions(top);
       Map<String, ClientRegistration> clients = ClientsReader.read(top, enforcePkce, tokenTtl, refreshTtl, problems);
-      List<RouteRule> routes = routes(top, clients);
+      List<RouteRule> routes = RoutesReader.read(top, clients.values(), problems);
       StoreSettings store = store(top);
       top.rejectUnknownKeys(List.of("issuer", "realm", "enforcePkce",
           "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
@@ -237,61 +233,6 @@ public final class ConfigLoader {
       return result;
     }
 
-    List<RouteRule> routes(JsonFields top, Map<String, ClientRegistration> clients) {
-      JsonArray array = top.array("routes", false);
-      List<RouteRule> routes = new ArrayList<>();
-      if (array == null) {
-        return routes;
-      }
-      Set<String> grantable = new HashSet<>();
-      clients.values().forEach(c -> grantable.addAll(c.scopes()));
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < array.size(); i++) {
-        String path = "routes[" + i + "]";
-        if (!array.get(i).isJsonObject()) {
-          problems.error(path, "must be an object");
-          continue;
-        }
-        JsonFields route = new JsonFields(array.get(i).getAsJsonObject(), path, problems);
-        int errorsBefore = problems.errorCount();
-        String pattern = route.string("path", true);
-        if (pattern != null) {
-          String problem = routePathProblem(pattern);
-          if (problem != null) {
-            problems.error(route.at("path"), problem);
-          } else if (!seen.add(pattern)) {
-            problems.error(route.at("path"), "\"" + pattern + "\" is listed twice");
-          }
-        }
-        boolean isPublic = route.bool("public", false);
-        List<String> scopeList = route.strings("scopes", false);
-        for (int s = 0; s < scopeList.size(); s++) {
-          String scope = scopeList.get(s);
-          if (!Scopes.isScopeToken(scope)) {
-            problems.error(route.at("scopes") + "[" + s + "]", "\"" + scope + "\" is not a scope token");
-          } else if (!grantable.contains(scope)) {
-            problems.warn(route.at("scopes") + "[" + s + "]",
-                "no client may ask for scope \"" + scope + "\", so this route admits nobody");
-          }
-        }
-        if (isPublic && !scopeList.isEmpty()) {
-          problems.error(path, "a public route cannot also require scopes");
-        }
-        if (pattern != null && !pattern.endsWith("/*") && !scopeList.isEmpty()) {
-          problems.warn(route.at("path"), "the exact route " + pattern + " does not cover " + pattern
-              + "/...; use " + pattern + "/* to require these scopes below it too");
-        }
-        route.rejectUnknownKeys(List.of("path", "public", "scopes"));
-        if (problems.errorCount() == errorsBefore && pattern != null) {
-          routes.add(new RouteRule(pattern, isPublic, new LinkedHashSet<>(scopeList)));
-        }
-      }
-      // Longest match wins; at equal length an exact path beats a prefix.
-      routes.sort(Comparator.comparingInt((RouteRule r) -> r.base().length()).reversed()
-          .thenComparing(RouteRule::isPrefix));
-      return routes;
-    }
-
     StoreSettings store(JsonFields top) {
       JsonFields store = top.object("store");
       StoreSettings defaults = StoreSettings.defaults();
@@ -309,24 +250,6 @@ public final class ConfigLoader {
           "type", "maxPendingAuthorizations", "maxAuthorizationCodes", "maxAccessTokens"));
       return new StoreSettings(StoreSettings.MEMORY, pending, codes, tokens);
     }
-  }
-
-  static String routePathProblem(String pattern) {
-    if (!pattern.startsWith("/")) {
-      return "must start with \"/\"";
-    }
-    String base = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
-    if (base.contains("*")) {
-      return "\"*\" is allowed only as a trailing \"/*\"";
-    }
-    if (!AsciiText.isVisible(pattern) || pattern.contains("?") || pattern.contains("#")) {
-      return "must be a printable ASCII path without query or fragment";
-    }
-    if (base.contains("//") || base.contains("/./") || base.contains("/../")
-        || base.endsWith("/.") || base.endsWith("/..")) {
-      return "must be a normalized path (no empty, \".\" or \"..\" segments)";
-    }
-    return null;
   }
 
   private static boolean isLoopback(String host) {
