@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One JSON object of the config being read, and its JSON path: typed getters report a wrong value
@@ -54,18 +55,8 @@ final class JsonFields {
   }
 
   String string(String key, boolean required) {
-    JsonElement value = get(key);
-    if (value == null) {
-      if (required) {
-        problems.error(at(key), "is required");
-      }
-      return null;
-    }
-    if (!(value instanceof JsonPrimitive p) || !p.isString()) {
-      problems.error(at(key), "must be a string");
-      return null;
-    }
-    return p.getAsString();
+    JsonPrimitive p = primitive(key, required, JsonPrimitive::isString, "must be a string");
+    return p == null ? null : p.getAsString();
   }
 
   boolean bool(String key, boolean fallback) {
@@ -75,24 +66,13 @@ final class JsonFields {
 
   /** A boolean that may be left out: null when absent or not a boolean (which is reported). */
   Boolean optionalBool(String key) {
-    JsonElement value = get(key);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof JsonPrimitive p) || !p.isBoolean()) {
-      problems.error(at(key), "must be true or false");
-      return null;
-    }
-    return p.getAsBoolean();
+    JsonPrimitive p = primitive(key, false, JsonPrimitive::isBoolean, "must be true or false");
+    return p == null ? null : p.getAsBoolean();
   }
 
   long number(String key, long fallback, long min, long max) {
-    JsonElement value = get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof JsonPrimitive p) || !p.isNumber()) {
-      problems.error(at(key), "must be a whole number");
+    JsonPrimitive p = primitive(key, false, JsonPrimitive::isNumber, "must be a whole number");
+    if (p == null) {
       return fallback;
     }
     long n;
@@ -110,11 +90,8 @@ final class JsonFields {
   }
 
   JsonArray array(String key, boolean required) {
-    JsonElement value = get(key);
+    JsonElement value = present(key, required);
     if (value == null) {
-      if (required) {
-        problems.error(at(key), "is required");
-      }
       return null;
     }
     if (!value.isJsonArray()) {
@@ -177,5 +154,30 @@ final class JsonFields {
         problems.error(at(key), "unknown key (known keys: " + String.join(", ", known) + ")");
       }
     }
+  }
+
+  /** The value under {@code key}, or null; a missing one is reported when {@code required}. */
+  private JsonElement present(String key, boolean required) {
+    JsonElement value = get(key);
+    if (value == null && required) {
+      problems.error(at(key), "is required");
+    }
+    return value;
+  }
+
+  /**
+   * The value under {@code key} when it is a primitive of the wanted {@code kind}; otherwise null,
+   * and a value of another kind is reported with {@code wrongKind}.
+   */
+  private JsonPrimitive primitive(String key, boolean required, Predicate<JsonPrimitive> kind, String wrongKind) {
+    JsonElement value = present(key, required);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonPrimitive p) || !kind.test(p)) {
+      problems.error(at(key), wrongKind);
+      return null;
+    }
+    return p;
   }
 }
