@@ -1,23 +1,14 @@
 package io.portcullis.config;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import io.portcullis.json.StrictJson;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +20,10 @@ import java.util.function.Function;
  * Every problem is collected with its JSON path, so an operator fixes the file in one pass;
  * unknown keys are problems too, because a misspelt {@code "enforcePkce"} must not silently
  * weaken security.
+ *
+ * <p>Each section of the file has a reader of its own ({@link ClientsReader}, {@link RoutesReader},
+ * ...); this class reads the single-value keys and puts the config together, so a new section is
+ * a new reader and a line in {@link #read}.
  */
 public final class ConfigLoader {
 
@@ -37,9 +32,16 @@ public final class ConfigLoader {
   /** Environment variable naming the file, looked at last. */
   public static final String CONFIG_ENV = "PORTCULLIS_CONFIG";
 
-  private static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
+  /** The top-level keys, each read here or by the reader of its section. */
+  private static final List<String> KEYS = List.of("issuer", "realm", "enforcePkce",
+      "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
+      "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
+      "clients", "routes", "store");
+
+  // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.
+  static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
   private static final int MAX_CODE_TTL = 3600;
-  private static final int MAX_REFRESH_TOKEN_TTL = 365 * 24 * 3600;
+  static final int MAX_REFRESH_TOKEN_TTL = 365 * 24 * 3600;
 
   private ConfigLoader() {}
 
@@ -80,10 +82,10 @@ public final class ConfigLoader {
   }
 
   public static PortcullisConfig load(String source, JsonElement root) throws ConfigException {
-    Problems problems = new Problems();
-    PortcullisConfig config = new Reading(problems).config(source, root);
-    if (!problems.errors.isEmpty()) {
-      throw new ConfigException(source, problems.errors);
+    ConfigProblems problems = new ConfigProblems();
+    PortcullisConfig config = read(source, root, problems);
+    if (!problems.errors().isEmpty()) {
+      throw new ConfigException(source, problems.errors());
     }
     return config;
   }
@@ -98,590 +100,65 @@ public final class ConfigLoader {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
-  private static final class Problems {
-    final List<String> errors = new ArrayList<>();
-    final List<String> warnings = new ArrayList<>();
-
-    void error(String path, String message) {
-      errors.add(path + ": " + message);
+  /** The sections are read in the order their problems have always been reported. */
+  private static PortcullisConfig read(String source, JsonElement root, ConfigProblems problems) {
+    if (!root.isJsonObject()) {
+      problems.error("$", "the config must be a JSON object");
+      return null;
     }
-
-    void warn(String path, String message) {
-      warnings.add(path + ": " + message);
+    JsonFields top = new JsonFields(root.getAsJsonObject(), "", problems);
+    Optional<URI> issuer = IssuerReader.read(top, problems);
+    String realm = top.string("realm", false);
+    if (realm == null) {
+      realm = "portcullis";
+    } else if (realm.isEmpty() || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+      problems.error("realm", "must be non-empty printable ASCII without quotes or backslashes");
     }
-  }
-
-  /** One JSON object being read: remembers which keys were used and reports the rest. */
-  private static final class Fields {
-    private final JsonObject object;
-    private final String path;
-    private final Problems problems;
-    private final Set<String> used = new HashSet<>();
-
-    Fields(JsonObject object, String path, Problems problems) {
-      this.object = object;
-      this.path = path;
-      this.problems = problems;
+    boolean enforcePkce = top.bool("enforcePkce", true);
+    Set<String> pkceMethods = PkceMethodsReader.read(top, problems);
+    Duration codeTtl =
+        Duration.ofSeconds(top.number("authorizationCodeTtlSeconds", 600, 1, MAX_CODE_TTL));
+    if (codeTtl.getSeconds() > 600) {
+      problems.warn("authorizationCodeTtlSeconds",
+          "RFC 6749 §4.1.2 recommends at most 600 seconds for authorization codes");
     }
-
-    String at(String key) {
-      return path.isEmpty() ? key : path + "." + key;
+    Duration tokenTtl = Duration.ofSeconds(
+        top.number("accessTokenTtlSeconds", 3600, 1, MAX_ACCESS_TOKEN_TTL));
+    Duration requestTtl = Duration.ofSeconds(
+        top.number("authorizationRequestTtlSeconds", 600, 10, 3600));
+    Duration refreshTtl = Duration.ofSeconds(
+        top.number("refreshTokenTtlSeconds", 86_400, 60, MAX_REFRESH_TOKEN_TTL));
+    String userSource = top.string("userSource", false);
+    String approverRole = top.string("approverRole", false);
+    Map<String, UserAccount> users = Map.of();
+    if (userSource == null || userSource.equals(PortcullisConfig.USERS_FROM_CONFIG)) {
+      userSource = PortcullisConfig.USERS_FROM_CONFIG;
+      users = UsersReader.read(top, problems);
+      if (approverRole != null) {
+        problems.error("approverRole", "applies only with \"userSource\": \"container\"");
+      }
+    } else if (userSource.equals(PortcullisConfig.USERS_FROM_CONTAINER)) {
+      if (top.get("users") != null) {
+        problems.error("users", "must be absent with \"userSource\": \"container\"; the container's realm "
+            + "checks the credentials");
+      }
+      if (approverRole == null || approverRole.isBlank()) {
+        problems.error("approverRole", "is required with \"userSource\": \"container\": the role a "
+            + "container user needs to approve requests");
+      }
+    } else {
+      problems.error("userSource", "must be \"config\" or \"container\", not \"" + userSource + "\"");
     }
-
-    JsonElement get(String key) {
-      used.add(key);
-      JsonElement value = object.get(key);
-      return value == null || value.isJsonNull() ? null : value;
+    Map<String, String> scopeDescriptions = ScopeDescriptionsReader.read(top, problems);
+    Map<String, ClientRegistration> clients = ClientsReader.read(top, enforcePkce, tokenTtl, refreshTtl, problems);
+    List<RouteRule> routes = RoutesReader.read(top, clients.values(), problems);
+    StoreSettings store = StoreReader.read(top, problems);
+    top.rejectUnknownKeys(KEYS);
+    if (!problems.errors().isEmpty()) {
+      return null;
     }
-
-    String string(String key, boolean required) {
-      JsonElement value = get(key);
-      if (value == null) {
-        if (required) {
-          problems.error(at(key), "is required");
-        }
-        return null;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isString()) {
-        problems.error(at(key), "must be a string");
-        return null;
-      }
-      return p.getAsString();
-    }
-
-    boolean bool(String key, boolean fallback) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return fallback;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isBoolean()) {
-        problems.error(at(key), "must be true or false");
-        return fallback;
-      }
-      return p.getAsBoolean();
-    }
-
-    Boolean optionalBool(String key) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return null;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isBoolean()) {
-        problems.error(at(key), "must be true or false");
-        return null;
-      }
-      return p.getAsBoolean();
-    }
-
-    long number(String key, long fallback, long min, long max) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return fallback;
-      }
-      if (!(value instanceof JsonPrimitive p) || !p.isNumber()) {
-        problems.error(at(key), "must be a whole number");
-        return fallback;
-      }
-      long n;
-      try {
-        n = p.getAsBigDecimal().longValueExact();
-      } catch (ArithmeticException e) {
-        problems.error(at(key), "must be a whole number");
-        return fallback;
-      }
-      if (n < min || n > max) {
-        problems.error(at(key), "must be between " + min + " and " + max + ", not " + n);
-        return fallback;
-      }
-      return n;
-    }
-
-    JsonArray array(String key, boolean required) {
-      JsonElement value = get(key);
-      if (value == null) {
-        if (required) {
-          problems.error(at(key), "is required");
-        }
-        return null;
-      }
-      if (!value.isJsonArray()) {
-        problems.error(at(key), "must be a list");
-        return null;
-      }
-      return value.getAsJsonArray();
-    }
-
-    /** A list of strings; elements that are not strings are reported and left out. */
-    List<String> strings(String key, boolean required) {
-      JsonArray array = array(key, required);
-      List<String> values = new ArrayList<>();
-      if (array == null) {
-        return values;
-      }
-      for (int i = 0; i < array.size(); i++) {
-        JsonElement element = array.get(i);
-        if (element instanceof JsonPrimitive p && p.isString()) {
-          values.add(p.getAsString());
-        } else {
-          problems.error(at(key) + "[" + i + "]", "must be a string");
-        }
-      }
-      return values;
-    }
-
-    JsonObject object(String key) {
-      JsonElement value = get(key);
-      if (value == null) {
-        return null;
-      }
-      if (!value.isJsonObject()) {
-        problems.error(at(key), "must be an object");
-        return null;
-      }
-      return value.getAsJsonObject();
-    }
-
-    void rejectUnknownKeys(Set<String> known) {
-      for (String key : object.keySet()) {
-        if (!used.contains(key)) {
-          problems.error(at(key), "unknown key (known keys: " + String.join(", ", known) + ")");
-        }
-      }
-    }
-  }
-
-  private record Reading(Problems problems) {
-
-    PortcullisConfig config(String source, JsonElement root) {
-      if (!root.isJsonObject()) {
-        problems.error("$", "the config must be a JSON object");
-        return null;
-      }
-      Fields top = new Fields(root.getAsJsonObject(), "", problems);
-      Optional<URI> issuer = issuer(top);
-      String realm = top.string("realm", false);
-      if (realm == null) {
-        realm = "portcullis";
-      } else if (realm.isEmpty() || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
-        problems.error("realm", "must be non-empty printable ASCII without quotes or backslashes");
-      }
-      boolean enforcePkce = top.bool("enforcePkce", true);
-      Set<String> pkceMethods = pkceMethods(top);
-      Duration codeTtl =
-          Duration.ofSeconds(top.number("authorizationCodeTtlSeconds", 600, 1, MAX_CODE_TTL));
-      if (codeTtl.getSeconds() > 600) {
-        problems.warn("authorizationCodeTtlSeconds",
-            "RFC 6749 §4.1.2 recommends at most 600 seconds for authorization codes");
-      }
-      Duration tokenTtl = Duration.ofSeconds(
-          top.number("accessTokenTtlSeconds", 3600, 1, MAX_ACCESS_TOKEN_TTL));
-      Duration requestTtl = Duration.ofSeconds(
-          top.number("authorizationRequestTtlSeconds", 600, 10, 3600));
-      Duration refreshTtl = Duration.ofSeconds(
-          top.number("refreshTokenTtlSeconds", 86_400, 60, MAX_REFRESH_TOKEN_TTL));
-      String userSource = top.string("userSource", false);
-      String approverRole = top.string("approverRole", false);
-      Map<String, UserAccount> users = Map.of();
-      if (userSource == null || userSource.equals(PortcullisConfig.USERS_FROM_CONFIG)) {
-        userSource = PortcullisConfig.USERS_FROM_CONFIG;
-        users = users(top);
-        if (approverRole != null) {
-          problems.error("approverRole", "applies only with \"userSource\": \"container\"");
-        }
-      } else if (userSource.equals(PortcullisConfig.USERS_FROM_CONTAINER)) {
-        if (top.get("users") != null) {
-          problems.error("users", "must be absent with \"userSource\": \"container\"; the container's realm "
-              + "checks the credentials");
-        }
-        if (approverRole == null || approverRole.isBlank()) {
-          problems.error("approverRole", "is required with \"userSource\": \"container\": the role a "
-              + "container user needs to approve requests");
-        }
-      } else {
-        problems.error("userSource", "must be \"config\" or \"container\", not \"" + userSource + "\"");
-      }
-      Map<String, String> scopeDescriptions = scopeDescriptions(top);
-      Map<String, ClientRegistration> clients = clients(top, enforcePkce, tokenTtl, refreshTtl);
-      List<RouteRule> routes = routes(top, clients);
-      StoreSettings store = store(top);
-      top.rejectUnknownKeys(new LinkedHashSet<>(List.of("issuer", "realm", "enforcePkce",
-          "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
-          "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
-          "clients", "routes", "store")));
-      if (!problems.errors.isEmpty()) {
-        return null;
-      }
-      return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
-          tokenTtl, refreshTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
-          problems.warnings);
-    }
-
-    /** {@code "scopeDescriptions": {"email": "See your email address"}}: words for the approval page. */
-    Map<String, String> scopeDescriptions(Fields top) {
-      JsonObject object = top.object("scopeDescriptions");
-      Map<String, String> descriptions = new LinkedHashMap<>();
-      if (object == null) {
-        return descriptions;
-      }
-      for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
-        String path = "scopeDescriptions." + entry.getKey();
-        if (!Scopes.isScopeToken(entry.getKey())) {
-          problems.error(path, "\"" + entry.getKey() + "\" is not a scope token");
-        } else if (!(entry.getValue() instanceof JsonPrimitive p) || !p.isString() || p.getAsString().isBlank()
-            || p.getAsString().chars().anyMatch(Character::isISOControl)) {
-          problems.error(path, "must be a non-empty sentence without control characters");
-        } else {
-          descriptions.put(entry.getKey(), p.getAsString());
-        }
-      }
-      return descriptions;
-    }
-
-    Optional<URI> issuer(Fields top) {
-      String text = top.string("issuer", false);
-      if (text == null) {
-        // Then the issuer comes from each request's Host header (and scheme), which the client
-        // chooses: metadata and iss would name whatever host a request claims.
-        problems.warn("issuer", "is not set, so metadata and iss name whatever host each request's Host header "
-            + "claims; set issuer to this deployment's public URL in production");
-        return Optional.empty();
-      }
-      try {
-        URI uri = new URI(text);
-        // RFC 8414 §2: https (http tolerated for local use), no query, no fragment.
-        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-            || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-          problems.error("issuer", "must be an http(s) URL with a host and no query or fragment");
-          return Optional.empty();
-        }
-        if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
-          problems.warn("issuer", "is not https; OAuth 2.0 requires TLS outside local testing");
-        }
-        // One spelling everywhere (metadata, iss): endpoints are appended to it.
-        return Optional.of(text.endsWith("/") ? new URI(text.substring(0, text.length() - 1)) : uri);
-      } catch (URISyntaxException e) {
-        problems.error("issuer", "not a valid URI: " + e.getReason());
-        return Optional.empty();
-      }
-    }
-
-    Set<String> pkceMethods(Fields top) {
-      List<String> methods = top.strings("pkceMethods", false);
-      if (top.object.get("pkceMethods") == null || top.object.get("pkceMethods").isJsonNull()) {
-        return Set.of("S256");
-      }
-      Set<String> result = new LinkedHashSet<>();
-      for (int i = 0; i < methods.size(); i++) {
-        String method = methods.get(i);
-        if (!method.equals("S256") && !method.equals("plain")) {
-          problems.error("pkceMethods[" + i + "]", "must be \"S256\" or \"plain\", not \"" + method + "\"");
-        } else if (!result.add(method)) {
-          problems.error("pkceMethods[" + i + "]", "\"" + method + "\" is listed twice");
-        }
-      }
-      if (!result.contains("S256")) {
-        problems.error("pkceMethods", "must contain \"S256\" (RFC 7636 §4.2: servers must support it)");
-      }
-      if (result.contains("plain")) {
-        problems.warn("pkceMethods", "\"plain\" is enabled; RFC 9700 §2.1.1 says use S256 only");
-      }
-      return result;
-    }
-
-    Map<String, UserAccount> users(Fields top) {
-      JsonArray array = top.array("users", false);
-      Map<String, UserAccount> users = new LinkedHashMap<>();
-      if (array == null) {
-        problems.warn("users", "no users are configured, so no authorization request can be approved");
-        return users;
-      }
-      for (int i = 0; i < array.size(); i++) {
-        String path = "users[" + i + "]";
-        if (!array.get(i).isJsonObject()) {
-          problems.error(path, "must be an object");
-          continue;
-        }
-        Fields user = new Fields(array.get(i).getAsJsonObject(), path, problems);
-        String username = user.string("username", true);
-        String password = user.string("password", true);
-        user.rejectUnknownKeys(new LinkedHashSet<>(List.of("username", "password")));
-        int errorsBefore = problems.errors.size();
-        if (username != null && (username.isEmpty() || username.chars().anyMatch(Character::isISOControl))) {
-          problems.error(user.at("username"), "must be non-empty and without control characters");
-        } else if (username != null && users.containsKey(username)) {
-          problems.error(user.at("username"), "\"" + username + "\" is defined twice");
-        }
-        // The password is checked even when the username is wrong: every problem in one pass.
-        StoredSecret secret = secret(user.at("password"), password);
-        if (secret instanceof StoredSecret.Sha256) {
-          problems.error(user.at("password"), "{sha256} is too fast for passwords people choose; "
-              + "use {pbkdf2-sha256} (the hash-secret command makes one)");
-        }
-        if (problems.errors.size() == errorsBefore && username != null && secret != null) {
-          users.put(username, new UserAccount(username, secret));
-        }
-      }
-      return users;
-    }
-
-    StoredSecret secret(String path, String encoded) {
-      if (encoded == null) {
-        return null;
-      }
-      try {
-        StoredSecret secret = StoredSecret.parse(encoded);
-        if (secret instanceof StoredSecret.Noop) {
-          problems.warn(path, "is stored in plain text ({noop}); store a hash instead");
-        }
-        return secret;
-      } catch (IllegalArgumentException e) {
-        problems.error(path, e.getMessage());
-        return null;
-      }
-    }
-
-    Map<String, ClientRegistration> clients(Fields top, boolean enforcePkce, Duration tokenTtl, Duration refreshTtl) {
-      JsonArray array = top.array("clients", true);
-      Map<String, ClientRegistration> clients = new LinkedHashMap<>();
-      if (array == null) {
-        return clients;
-      }
-      if (array.isEmpty()) {
-        problems.warn("clients", "no clients are configured, so no token can be issued");
-      }
-      for (int i = 0; i < array.size(); i++) {
-        String path = "clients[" + i + "]";
-        if (!array.get(i).isJsonObject()) {
-          problems.error(path, "must be an object");
-          continue;
-        }
-        Fields client = new Fields(array.get(i).getAsJsonObject(), path, problems);
-        int errorsBefore = problems.errors.size();
-        String clientId = client.string("clientId", true);
-        if (clientId != null && !isVisibleAscii(clientId)) {
-          problems.error(client.at("clientId"), "must be non-empty printable ASCII (RFC 6749 VSCHAR)");
-        } else if (clientId != null && clients.containsKey(clientId)) {
-          problems.error(client.at("clientId"), "\"" + clientId + "\" is defined twice");
-        }
-        String encodedSecret = client.string("clientSecret", false);
-        StoredSecret secret = secret(client.at("clientSecret"), encodedSecret);
-        if (secret instanceof StoredSecret.Pbkdf2) {
-          problems.warn(client.at("clientSecret"), "{pbkdf2-sha256} makes every token request cost a slow "
-              + "hash; use a long random secret hashed with {sha256}");
-        }
-        String name = client.string("name", false);
-        if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
-          problems.error(client.at("name"), "must be non-empty and without control characters");
-        }
-        Set<String> grantTypes = grantTypes(client, encodedSecret == null);
-        List<String> redirectUris = client.strings("redirectUris",
-            grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE));
-        if (grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE)
-            && client.object.get("redirectUris") instanceof JsonArray listed && listed.isEmpty()) {
-          problems.error(client.at("redirectUris"), "needs at least one redirect URI");
-        }
-        Set<String> seenUris = new HashSet<>();
-        for (int u = 0; u < redirectUris.size(); u++) {
-          String uriPath = client.at("redirectUris") + "[" + u + "]";
-          String problem = redirectUriProblem(redirectUris.get(u));
-          if (problem != null) {
-            problems.error(uriPath, problem);
-          } else if (!seenUris.add(redirectUris.get(u))) {
-            problems.error(uriPath, "is listed twice");
-          }
-        }
-        List<String> scopeList = client.strings("scopes", false);
-        Set<String> scopes = new LinkedHashSet<>();
-        for (int s = 0; s < scopeList.size(); s++) {
-          String scope = scopeList.get(s);
-          if (!Scopes.isScopeToken(scope)) {
-            problems.error(client.at("scopes") + "[" + s + "]",
-                "\"" + scope + "\" is not a scope token (RFC 6749 §3.3: printable ASCII, no space, quote or backslash)");
-          } else if (!scopes.add(scope)) {
-            problems.error(client.at("scopes") + "[" + s + "]", "\"" + scope + "\" is listed twice");
-          }
-        }
-        Boolean clientPkce = client.optionalBool("enforcePkce");
-        // A clientSecret that failed to parse is reported above; the client is not public.
-        if (encodedSecret == null && Boolean.FALSE.equals(clientPkce)) {
-          problems.error(client.at("enforcePkce"),
-              "cannot be false for a public client (no clientSecret): PKCE is how it proves itself");
-        }
-        long ttl = client.number("accessTokenTtlSeconds", tokenTtl.getSeconds(), 1, MAX_ACCESS_TOKEN_TTL);
-        long refreshTtlSeconds = client.number("refreshTokenTtlSeconds", refreshTtl.getSeconds(), 60,
-            MAX_REFRESH_TOKEN_TTL);
-        boolean resourceServer = client.bool("resourceServer", false);
-        if (resourceServer && encodedSecret == null) {
-          problems.error(client.at("resourceServer"), "needs a clientSecret: introspection is for confidential clients");
-        }
-        client.rejectUnknownKeys(new LinkedHashSet<>(List.of("clientId", "clientSecret", "name",
-            "redirectUris", "scopes", "enforcePkce", "accessTokenTtlSeconds", "grantTypes",
-            "refreshTokenTtlSeconds", "resourceServer")));
-        if (problems.errors.size() > errorsBefore || clientId == null) {
-          continue;
-        }
-        boolean pkceRequired = enforcePkce || Boolean.TRUE.equals(clientPkce) || secret == null;
-        if (!pkceRequired) {
-          problems.warn(path, "PKCE is not enforced for client \"" + clientId + "\" (RFC 9700 §2.1.1 says enforce it)");
-        }
-        clients.put(clientId, new ClientRegistration(clientId, secret, name == null ? clientId : name,
-            redirectUris, scopes, pkceRequired, Duration.ofSeconds(ttl), grantTypes,
-            Duration.ofSeconds(refreshTtlSeconds), resourceServer));
-      }
-      return clients;
-    }
-
-    /** {@code "grantTypes"}: defaults to the authorization-code grant alone. */
-    Set<String> grantTypes(Fields client, boolean isPublic) {
-      if (client.get("grantTypes") == null) {
-        return Set.of(ClientRegistration.AUTHORIZATION_CODE);
-      }
-      List<String> listed = client.strings("grantTypes", false);
-      Set<String> grantTypes = new LinkedHashSet<>();
-      for (int g = 0; g < listed.size(); g++) {
-        String grantType = listed.get(g);
-        String at = client.at("grantTypes") + "[" + g + "]";
-        if (!ClientRegistration.GRANT_TYPES.contains(grantType)) {
-          problems.error(at, "must be authorization_code, refresh_token or client_credentials, not \""
-              + grantType + "\" (implicit and password are not offered: RFC 9700 §2.1.2, §2.4)");
-        } else if (!grantTypes.add(grantType)) {
-          problems.error(at, "\"" + grantType + "\" is listed twice");
-        } else if (isPublic && grantType.equals(ClientRegistration.CLIENT_CREDENTIALS)) {
-          problems.error(at, "client_credentials needs a clientSecret (RFC 6749 §4.4: confidential clients only)");
-        }
-      }
-      if (grantTypes.isEmpty() && listed.isEmpty() && client.get("grantTypes").isJsonArray()) {
-        problems.error(client.at("grantTypes"), "must name at least one grant type");
-      }
-      if (grantTypes.contains(ClientRegistration.REFRESH_TOKEN)
-          && !grantTypes.contains(ClientRegistration.AUTHORIZATION_CODE)) {
-        problems.error(client.at("grantTypes"), "refresh_token needs authorization_code: refresh tokens are "
-            + "issued with the tokens of that grant");
-      }
-      return grantTypes;
-    }
-
-    List<RouteRule> routes(Fields top, Map<String, ClientRegistration> clients) {
-      JsonArray array = top.array("routes", false);
-      List<RouteRule> routes = new ArrayList<>();
-      if (array == null) {
-        return routes;
-      }
-      Set<String> grantable = new HashSet<>();
-      clients.values().forEach(c -> grantable.addAll(c.scopes()));
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < array.size(); i++) {
-        String path = "routes[" + i + "]";
-        if (!array.get(i).isJsonObject()) {
-          problems.error(path, "must be an object");
-          continue;
-        }
-        Fields route = new Fields(array.get(i).getAsJsonObject(), path, problems);
-        int errorsBefore = problems.errors.size();
-        String pattern = route.string("path", true);
-        if (pattern != null) {
-          String problem = routePathProblem(pattern);
-          if (problem != null) {
-            problems.error(route.at("path"), problem);
-          } else if (!seen.add(pattern)) {
-            problems.error(route.at("path"), "\"" + pattern + "\" is listed twice");
-          }
-        }
-        boolean isPublic = route.bool("public", false);
-        List<String> scopeList = route.strings("scopes", false);
-        for (int s = 0; s < scopeList.size(); s++) {
-          String scope = scopeList.get(s);
-          if (!Scopes.isScopeToken(scope)) {
-            problems.error(route.at("scopes") + "[" + s + "]", "\"" + scope + "\" is not a scope token");
-          } else if (!grantable.contains(scope)) {
-            problems.warn(route.at("scopes") + "[" + s + "]",
-                "no client may ask for scope \"" + scope + "\", so this route admits nobody");
-          }
-        }
-        if (isPublic && !scopeList.isEmpty()) {
-          problems.error(path, "a public route cannot also require scopes");
-        }
-        if (pattern != null && !pattern.endsWith("/*") && !scopeList.isEmpty()) {
-          problems.warn(route.at("path"), "the exact route " + pattern + " does not cover " + pattern
-              + "/...; use " + pattern + "/* to require these scopes below it too");
-        }
-        route.rejectUnknownKeys(new LinkedHashSet<>(List.of("path", "public", "scopes")));
-        if (problems.errors.size() == errorsBefore && pattern != null) {
-          routes.add(new RouteRule(pattern, isPublic, new LinkedHashSet<>(scopeList)));
-        }
-      }
-      // Longest match wins; at equal length an exact path beats a prefix.
-      routes.sort(Comparator.comparingInt((RouteRule r) -> r.base().length()).reversed()
-          .thenComparing(RouteRule::isPrefix));
-      return routes;
-    }
-
-    StoreSettings store(Fields top) {
-      JsonObject object = top.object("store");
-      StoreSettings defaults = StoreSettings.defaults();
-      if (object == null) {
-        return defaults;
-      }
-      Fields store = new Fields(object, "store", problems);
-      String type = store.string("type", false);
-      if (type != null && !type.equals(StoreSettings.MEMORY)) {
-        problems.error(store.at("type"), "must be \"" + StoreSettings.MEMORY + "\"");
-      }
-      long pending = store.number("maxPendingAuthorizations", defaults.maxPendingAuthorizations(), 1, 100_000_000);
-      long codes = store.number("maxAuthorizationCodes", defaults.maxAuthorizationCodes(), 1, 100_000_000);
-      long tokens = store.number("maxAccessTokens", defaults.maxAccessTokens(), 1, 1_000_000_000);
-      store.rejectUnknownKeys(new LinkedHashSet<>(List.of(
-          "type", "maxPendingAuthorizations", "maxAuthorizationCodes", "maxAccessTokens")));
-      return new StoreSettings(StoreSettings.MEMORY, pending, codes, tokens);
-    }
-  }
-
-  /** RFC 6749 §3.1.2 and RFC 9700 §4.1: absolute, no fragment, compared as a plain string. */
-  static String redirectUriProblem(String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      return "not a valid URI: " + e.getReason();
-    }
-    if (!uri.isAbsolute()) {
-      return "not an absolute URI";
-    }
-    if (uri.getRawFragment() != null) {
-      return "must not contain a fragment (RFC 6749 §3.1.2)";
-    }
-    if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() == null) {
-      return "an http(s) redirect URI needs a host";
-    }
-    if (!isVisibleAscii(text)) {
-      return "must be printable ASCII; percent-encode anything else";
-    }
-    return null;
-  }
-
-  static String routePathProblem(String pattern) {
-    if (!pattern.startsWith("/")) {
-      return "must start with \"/\"";
-    }
-    String base = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
-    if (base.contains("*")) {
-      return "\"*\" is allowed only as a trailing \"/*\"";
-    }
-    if (!isVisibleAscii(pattern) || pattern.contains("?") || pattern.contains("#")) {
-      return "must be a printable ASCII path without query or fragment";
-    }
-    if (base.contains("//") || base.contains("/./") || base.contains("/../")
-        || base.endsWith("/.") || base.endsWith("/..")) {
-      return "must be a normalized path (no empty, \".\" or \"..\" segments)";
-    }
-    return null;
-  }
-
-  private static boolean isVisibleAscii(String s) {
-    return !s.isEmpty() && s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-  }
-
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
+        tokenTtl, refreshTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
+        problems.warnings());
   }
 }
