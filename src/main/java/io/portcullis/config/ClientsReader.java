@@ -83,6 +83,15 @@ final class ClientsReader {
           redirectUris, scopes, pkceRequired, Duration.ofSeconds(ttl), grantTypes,
           Duration.ofSeconds(refreshTtlSeconds), resourceServer));
     });
+    // An unknown client_id is checked against a decoy of the most common kind (StoredSecret.decoyFor):
+    // with kinds mixed, timing tells the ids of the rarer kinds from unknown ones.
+    Set<String> costs = new java.util.TreeSet<>();
+    clients.values().stream().map(ClientRegistration::secret).filter(java.util.Objects::nonNull)
+        .forEach(secret -> costs.add(secret.cost()));
+    if (costs.size() > 1) {
+      problems.warn(top.at("clients"), "client secrets are hashed in different ways (" + String.join(", ", costs)
+          + "), so response times can tell which client ids exist; hash them all with {sha256}");
+    }
     return clients;
   }
 

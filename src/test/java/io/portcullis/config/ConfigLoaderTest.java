@@ -541,6 +541,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clientSecretsHashedInDifferentWaysAreWarnedAbout() throws Exception {
+    String sha = StoredSecret.hash(StoredSecret.SHA256, "a-long-random-secret");
+    String warning = "clients: client secrets are hashed in different ways (noop, sha256), so response times can "
+        + "tell which client ids exist; hash them all with {sha256}";
+    PortcullisConfig mixed = load("""
+        {"clients": [{"clientId": "a", "clientSecret": "%s", "redirectUris": ["https://a.example/cb"]},
+                     {"clientId": "b", "clientSecret": "{noop}plain", "redirectUris": ["https://b.example/cb"]},
+                     {"clientId": "c", "redirectUris": ["https://c.example/cb"]}]}
+        """.formatted(sha));
+    assertTrue(mixed.warnings().contains(warning), mixed.warnings().toString());
+    PortcullisConfig same = load("""
+        {"clients": [{"clientId": "a", "clientSecret": "%s", "redirectUris": ["https://a.example/cb"]},
+                     {"clientId": "b", "clientSecret": "%s", "redirectUris": ["https://b.example/cb"]},
+                     {"clientId": "c", "redirectUris": ["https://c.example/cb"]}]}
+        """.formatted(sha, StoredSecret.hash(StoredSecret.SHA256, "another-secret")));
+    assertTrue(same.warnings().stream().noneMatch(w -> w.contains("hashed in different ways")),
+        same.warnings().toString());
+  }
+
+  @Test
   void sha256IsRefusedForUserPasswords() {
     String sha = StoredSecret.hash(StoredSecret.SHA256, "manage");
     assertEquals(List.of("users[0].password: {sha256} is too fast for passwords people choose; "
