@@ -36,7 +36,7 @@ public final class ConfigLoader {
   private static final List<String> KEYS = List.of("issuer", "realm", "enforcePkce",
       "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
       "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
-      "clients", "routes", "store");
+      "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies");
 
   // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.
   static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
@@ -153,12 +153,14 @@ public final class ConfigLoader {
     Map<String, ClientRegistration> clients = ClientsReader.read(top, enforcePkce, tokenTtl, refreshTtl, problems);
     List<RouteRule> routes = RoutesReader.read(top, clients.values(), problems);
     StoreSettings store = StoreReader.read(top, problems);
+    ThrottlingSettings throttling = ThrottlingReader.read(top);
+    TransportSettings transport = TransportReader.read(top, problems);
     top.rejectUnknownKeys(KEYS);
     if (!problems.errors().isEmpty()) {
       return null;
     }
     return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
         tokenTtl, refreshTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
-        problems.warnings());
+        throttling, transport, problems.warnings());
   }
 }

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param approverRole with container users, the role an approver must have; otherwise null
  * @param scopeDescriptions plain words for scopes, shown on the approval page
  * @param routes      sorted longest pattern first, so the first match is the most specific
+ * @param throttling  limits on failed passwords and client secrets
+ * @param transport   whether TLS is required, and which proxies' forwarding headers count
  * @param warnings    things that work but should not stay so (plain-text secrets, ...)
  */
 public record PortcullisConfig(
@@ -36,6 +38,8 @@ public record PortcullisConfig(
     Map<String, ClientRegistration> clients,
     List<RouteRule> routes,
     StoreSettings store,
+    ThrottlingSettings throttling,
+    TransportSettings transport,
     List<String> warnings) {
 
   /** Approvers are the {@code users} of the config file (the default). */

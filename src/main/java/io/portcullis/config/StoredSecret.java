@@ -44,6 +44,11 @@ public sealed interface StoredSecret {
   /** A secret of this one's {@link #cost()} that no candidate matches (zero hash, or random). */
   StoredSecret decoy();
 
+  /** True for a deliberately slow hash (PBKDF2): checks wait for a hashing permit. */
+  default boolean isSlow() {
+    return false;
+  }
+
   record Noop(String plain) implements StoredSecret {
     @Override
     public boolean matches(String candidate) {
@@ -86,6 +91,11 @@ public sealed interface StoredSecret {
     @Override
     public String cost() {
       return PBKDF2 + ":" + iterations + ":" + hash.length;
+    }
+
+    @Override
+    public boolean isSlow() {
+      return true;
     }
 
     @Override

@@ -43,14 +43,16 @@ public final class AuthorizeService {
   private final UserAuthenticator users;
   private final RandomValues random;
   private final Clock clock;
+  private final Throttle throttle;
 
-  public AuthorizeService(
-      PortcullisConfig config, TokenStore store, UserAuthenticator users, RandomValues random, Clock clock) {
+  public AuthorizeService(PortcullisConfig config, TokenStore store, UserAuthenticator users, RandomValues random,
+      Clock clock, Throttle throttle) {
     this.config = config;
     this.store = store;
     this.users = users;
     this.random = random;
     this.clock = clock;
+    this.throttle = throttle;
   }
 
   /** The approvers of the config file. */
@@ -189,6 +191,14 @@ public final class AuthorizeService {
    * goes with the response as {@code iss} (RFC 9207).
    */
   public AuthorizeOutcome decide(Parameters form, UserAuthenticator users, String issuer) {
+    return decide(form, users, issuer, Throttle.UNKNOWN_ADDRESS);
+  }
+
+  /**
+   * The approval page was submitted from {@code address}; credentials are checked by
+   * {@code users}, unless sign-ins from there or for that username are throttled.
+   */
+  public AuthorizeOutcome decide(Parameters form, UserAuthenticator users, String issuer, String address) {
     String transactionId;
     String csrfToken;
     String decision;
@@ -241,7 +251,18 @@ public final class AuthorizeService {
     if (attempt == 0) {
       return expired();
     }
-    Optional<String> user = attempt > MAX_APPROVAL_ATTEMPTS ? Optional.empty() : users.authenticate(username, password);
+    Optional<String> user = Optional.empty();
+    if (attempt <= MAX_APPROVAL_ATTEMPTS) {
+      try {
+        user = checkPassword(users, username, password, address);
+      } catch (OAuthException throttled) {
+        // Not checked at all (RFC 6749 §10.10): the page again, with when to try once more.
+        return new AuthorizeOutcome.ShowApproval(client, Scopes.split(pending.scope()), transactionId, csrfToken,
+            pending.redirectUri(), throttled.status(), throttled.status() == 429
+                ? "Too many failed sign-ins. Try again in " + minutes(throttled.retryAfterSeconds()) + "."
+                : "The server is busy. Try again in a moment.", throttled.retryAfterSeconds());
+      }
+    }
     if (user.isEmpty()) {
       if (attempt >= MAX_APPROVAL_ATTEMPTS) {
         if (store.takePendingAuthorization(transactionId).isEmpty()) {
@@ -269,6 +290,21 @@ public final class AuthorizeService {
       response.put("iss", issuer);
     }
     return new AuthorizeOutcome.Redirect(appendQuery(pending.redirectUri(), response));
+  }
+
+  /** Throttled per username and address, and one of a few slow hashes at a time. */
+  private Optional<String> checkPassword(UserAuthenticator users, String username, String password, String address) {
+    throttle.admitPassword(username, address);
+    Optional<String> user = throttle.hashing(() -> users.authenticate(username, password));
+    if (user.isPresent()) {
+      throttle.passwordAccepted(username, address);
+    }
+    return user;
+  }
+
+  private static String minutes(long seconds) {
+    long minutes = (seconds + 59) / 60;
+    return minutes <= 1 ? "a minute" : minutes + " minutes";
   }
 
   private AuthorizeOutcome retry(String transactionId, String csrfToken, PendingAuthorization pending,

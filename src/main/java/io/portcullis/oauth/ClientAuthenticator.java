@@ -25,11 +25,13 @@ public final class ClientAuthenticator {
       "client authentication failed: check the client_id and secret (a public client sends client_id alone)";
 
   private final PortcullisConfig config;
+  private final Throttle throttle;
   /** Checked for a secret that no stored secret is checked against: every secret costs the same. */
   private final StoredSecret decoy;
 
-  public ClientAuthenticator(PortcullisConfig config) {
+  public ClientAuthenticator(PortcullisConfig config, Throttle throttle) {
     this.config = config;
+    this.throttle = throttle;
     this.decoy = StoredSecret.decoyFor(config.clients().values().stream()
         .map(ClientRegistration::secret).filter(java.util.Objects::nonNull).toList());
   }
@@ -43,21 +45,35 @@ public final class ClientAuthenticator {
    * @throws OAuthException {@code invalid_client} (401) or {@code invalid_request}
    */
   public ClientRegistration authenticate(String authorization, Parameters body) {
+    return authenticate(authorization, body, Throttle.UNKNOWN_ADDRESS);
+  }
+
+  /**
+   * @param address the caller's remote address, for throttling (RFC 6749 §10.10)
+   * @throws OAuthException also 429 while the client id or the address is throttled
+   */
+  public ClientRegistration authenticate(String authorization, Parameters body, String address) {
     Presented presented = presented(authorization, body);
+    throttle.checkClient(presented.clientId(), address);
     ClientRegistration client = config.client(presented.clientId()).orElse(null);
     boolean authenticated;
     if (client == null || client.isPublic()) {
       if (presented.secret() != null) {
-        decoy.matches(presented.secret()); // as long as checking a secret takes
+        matches(decoy, presented.secret()); // as long as checking a secret takes
       }
       authenticated = client != null && presented.secret() == null;
     } else {
-      authenticated = presented.secret() != null && client.secret().matches(presented.secret());
+      authenticated = presented.secret() != null && matches(client.secret(), presented.secret());
     }
     if (!authenticated) {
+      throttle.clientFailed(presented.clientId(), address);
       throw OAuthException.invalidClient(FAILED);
     }
     return client;
+  }
+
+  private boolean matches(StoredSecret secret, String candidate) {
+    return secret.isSlow() ? throttle.hashing(() -> secret.matches(candidate)) : secret.matches(candidate);
   }
 
   private static Presented presented(String authorization, Parameters body) {

@@ -28,8 +28,13 @@ public final class IntrospectionService {
    * @return the response members, in RFC 7662 §2.2 order
    */
   public Map<String, Object> introspect(String authorization, Parameters body, String issuer) {
+    return introspect(authorization, body, issuer, Throttle.UNKNOWN_ADDRESS);
+  }
+
+  /** @param address the caller's remote address (throttling, audit) */
+  public Map<String, Object> introspect(String authorization, Parameters body, String issuer, String address) {
     body.rejectRepeated();
-    ClientRegistration caller = clients.authenticate(authorization, body);
+    ClientRegistration caller = clients.authenticate(authorization, body, address);
     String token = body.require("token");
     TokenHint hint = TokenHint.parse(body.get("token_type_hint"));
     Map<String, Object> answer = new LinkedHashMap<>();

@@ -10,12 +10,18 @@ public final class OAuthException extends RuntimeException {
   private final String error;
   private final int status;
   private final String requiredScope;
+  private final long retryAfterSeconds;
 
-  private OAuthException(String error, int status, String description, String requiredScope) {
+  private OAuthException(String error, int status, String description, String requiredScope, long retryAfterSeconds) {
     super(rfc6749Charset(description), null, false, false);
     this.error = error;
     this.status = status;
     this.requiredScope = requiredScope;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  private OAuthException(String error, int status, String description, String requiredScope) {
+    this(error, status, description, requiredScope, 0);
   }
 
   public static OAuthException of(String error, int status, String description) {
@@ -63,6 +69,14 @@ public final class OAuthException extends RuntimeException {
     return of("temporarily_unavailable", 503, description);
   }
 
+  /**
+   * Too many failed attempts (RFC 6749 §10.10, RFC 6585 §4): 429 with {@code Retry-After}. The
+   * error code is {@code temporarily_unavailable}, the RFC 6749 code clients already retry on.
+   */
+  public static OAuthException tooManyAttempts(String description, long retryAfterSeconds) {
+    return new OAuthException("temporarily_unavailable", 429, description, null, Math.max(1, retryAfterSeconds));
+  }
+
   // RFC 6750 §3.1
   /** No credentials at all: 401 with a bare challenge and, per RFC 6750 §3.1, no error code. */
   public static OAuthException missingToken() {
@@ -103,6 +117,11 @@ public final class OAuthException extends RuntimeException {
 
   public String description() {
     return getMessage();
+  }
+
+  /** Seconds after which a retry may succeed ({@code Retry-After}); 0 when there is no such time. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** For {@code insufficient_scope}: the scope the resource needs (RFC 6750 §3). */

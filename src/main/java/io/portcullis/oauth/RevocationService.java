@@ -32,8 +32,13 @@ public final class RevocationService {
   }
 
   public void revoke(String authorization, Parameters body) {
+    revoke(authorization, body, Throttle.UNKNOWN_ADDRESS);
+  }
+
+  /** @param address the caller's remote address (throttling, audit) */
+  public void revoke(String authorization, Parameters body, String address) {
     body.rejectRepeated();
-    ClientRegistration caller = clients.authenticate(authorization, body);
+    ClientRegistration caller = clients.authenticate(authorization, body, address);
     String token = body.require("token");
     // RFC 7009 §2.1: the hint says where to look first; the other kind is searched too.
     if (TokenHint.parse(body.get("token_type_hint")) == TokenHint.ACCESS_TOKEN) {

@@ -56,8 +56,13 @@ public final class TokenService {
    *                refresh_token alone)
    */
   public TokenResponse exchange(String authorization, Parameters body, Set<String> offered) {
+    return exchange(authorization, body, offered, Throttle.UNKNOWN_ADDRESS);
+  }
+
+  /** @param address the caller's remote address (throttling, audit) */
+  public TokenResponse exchange(String authorization, Parameters body, Set<String> offered, String address) {
     body.rejectRepeated();
-    ClientRegistration client = clients.authenticate(authorization, body);
+    ClientRegistration client = clients.authenticate(authorization, body, address);
     String grantType = body.get("grant_type");
     if (grantType == null) {
       throw OAuthException.invalidRequest("grant_type is missing; use "

@@ -38,6 +38,14 @@ public final class CaffeineTokenStore implements TokenStore {
   /** Rotated refresh tokens, remembered as long as their successors may live. */
   private final Cache<SecretKey, UsedCode> usedRefreshTokens;
   private final Cache<Long, RevokedGrant> revokedGrants;
+  /** Failed passwords and secrets per subject (throttling); each entry lives as long as its window. */
+  private final Cache<SecretKey, FailureCount> failures;
+
+  /**
+   * Failure counters kept at most. Every failure counts against the remote address as well, so
+   * filling this bound to push out another subject's counter is itself throttled.
+   */
+  static final long MAX_FAILURE_COUNTERS = 200_000;
 
   /** What a code or refresh token becomes once spent: enough to revoke its grant if reused. */
   private record UsedCode(long grantId, String clientId, long expiresAtEpochSecond) implements Expiring {}
@@ -58,6 +66,7 @@ public final class CaffeineTokenStore implements TokenStore {
     this.usedRefreshTokens = memory("spent refresh tokens", settings.maxAccessTokens(), ticker);
     // Revocations must outlive eviction pressure: bounded only as a last resort.
     this.revokedGrants = memory("revoked grants", Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
+    this.failures = cache(MAX_FAILURE_COUNTERS, ticker);
   }
 
   /**
@@ -141,6 +150,28 @@ public final class CaffeineTokenStore implements TokenStore {
     PendingAuthorization updated = pending.asMap().computeIfPresent(SecretKey.of(transactionId),
         (key, current) -> current.isExpired(clock) ? null : current.withApprovalAttempt());
     return updated == null ? 0 : updated.approvalAttempts();
+  }
+
+  @Override
+  public FailureCount recordFailure(String subject, java.time.Duration window) {
+    Instant now = clock.instant();
+    // compute is atomic per key: concurrent failures each add one.
+    return failures.asMap().compute(SecretKey.of(subject), (key, current) ->
+        current == null || !now.isBefore(current.windowEnds())
+            ? new FailureCount(1, now.plus(window))
+            : new FailureCount(current.count() + 1, current.windowEnds()));
+  }
+
+  @Override
+  public FailureCount failures(String subject) {
+    FailureCount count = failures.getIfPresent(SecretKey.of(subject));
+    return count == null || !clock.instant().isBefore(count.windowEnds()) ? FailureCount.NONE : count;
+  }
+
+  @Override
+  public void forgetFailure(String subject) {
+    failures.asMap().computeIfPresent(SecretKey.of(subject), (key, current) ->
+        current.count() <= 1 ? null : new FailureCount(current.count() - 1, current.windowEnds()));
   }
 
   @Override

@@ -65,6 +65,22 @@ public interface TokenStore extends AutoCloseable {
   /** Every token carrying {@code grantId} is refused from now on (until {@code until}). */
   void revokeGrant(long grantId, Instant until);
 
+  /**
+   * Counts one failed attempt against {@code subject} (a key such as {@code user:alice}, stored by
+   * its hash), atomically: of concurrent callers each sees a count of its own. The first failure
+   * opens a window of {@code window}; when it has passed, counting starts again.
+   */
+  FailureCount recordFailure(String subject, java.time.Duration window);
+
+  /** The failures counted against {@code subject} in its open window, or {@link FailureCount#NONE}. */
+  FailureCount failures(String subject);
+
+  /**
+   * Takes back one failure counted in advance for an attempt that then succeeded (a password
+   * reserved before its check, so that parallel attempts cannot all slip under the limit).
+   */
+  void forgetFailure(String subject);
+
   /** Number of live access tokens (approximate: expired ones may still count until cleaned up). */
   long accessTokenCount();
 

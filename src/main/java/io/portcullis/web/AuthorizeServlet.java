@@ -61,8 +61,8 @@ final class AuthorizeServlet extends HttpServlet {
       Parameters parameters = post ? RequestParameters.body(request, false) : RequestParameters.query(request);
       String iss = issuer.of(request);
       outcome = AuthorizeService.isApprovalForm(parameters) && post
-          ? (approverRole == null ? service.decide(parameters, service.configUsers(), iss)
-              : service.decide(parameters, new ContainerUsers(request, approverRole), iss))
+          ? service.decide(parameters, approverRole == null ? service.configUsers()
+              : new ContainerUsers(request, approverRole), iss, request.getRemoteAddr())
           : service.start(parameters, iss);
     } catch (OAuthException e) {
       // The request could not even be read, so neither client nor redirect URI is trusted.

@@ -30,7 +30,8 @@ final class IntrospectionServlet extends BackChannelServlet {
   protected void answer(HttpServletRequest request, HttpServletResponse response, String authorization,
       Parameters body) throws IOException {
     JsonObject json = new JsonObject();
-    for (Map.Entry<String, Object> member : service.introspect(authorization, body, issuer.of(request)).entrySet()) {
+    for (Map.Entry<String, Object> member : service.introspect(authorization, body, issuer.of(request),
+        request.getRemoteAddr()).entrySet()) {
       Object value = member.getValue();
       if (value instanceof Boolean b) {
         json.addProperty(member.getKey(), b);

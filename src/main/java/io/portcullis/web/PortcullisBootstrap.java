@@ -7,6 +7,7 @@ import io.portcullis.oauth.AuthorizeService;
 import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.ClientAuthenticator;
 import io.portcullis.oauth.RandomValues;
+import io.portcullis.oauth.Throttle;
 import io.portcullis.oauth.TokenService;
 import io.portcullis.oauth.IntrospectionService;
 import io.portcullis.oauth.RevocationService;
@@ -50,8 +51,10 @@ public final class PortcullisBootstrap implements ServletContextListener {
     Responses responses = new Responses(config.realm(), config.scopeDescriptions());
 
     Issuer issuer = new Issuer(config);
-    ClientAuthenticator clients = new ClientAuthenticator(config);
-    AuthorizeService authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock);
+    Throttle throttle = new Throttle(config.throttling(), store, clock);
+    ClientAuthenticator clients = new ClientAuthenticator(config, throttle);
+    AuthorizeService authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock,
+        throttle);
     TokenService token = new TokenService(config, store, clients, random, clock);
     IntrospectionService introspection = new IntrospectionService(store, clients);
     RevocationService revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime());
@@ -71,6 +74,11 @@ public final class PortcullisBootstrap implements ServletContextListener {
     if (isStandaloneWar(context)) {
       addServlet(context, "portcullis-routes", new RouteEchoServlet(), "/");
     }
+    // Who is calling and over what, before anything looks at a credential.
+    FilterRegistration.Dynamic transport = context.addFilter("portcullis-transport",
+        new TransportSecurityFilter(config.transport(), responses,
+            path -> MetadataServlet.PATH.equals(path) || config.routeFor(path).map(r -> r.isPublic()).orElse(false)));
+    transport.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-bearer",
         new BearerTokenFilter(bearer, responses, Set.of(AuthorizeServlet.PATH, TokenServlet.PATH,
             TokenServlet.REFRESH_PATH, IntrospectionServlet.PATH, IntrospectionServlet.WEBMETHODS_PATH,

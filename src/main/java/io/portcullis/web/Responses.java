@@ -57,6 +57,7 @@ final class Responses {
 
   void tokenError(HttpServletResponse response, OAuthException e) throws IOException {
     closeIfBodyLeftUnread(response, e.status());
+    retryAfter(response, e.retryAfterSeconds());
     if (e.status() == 401) {
       // RFC 6749 §5.2 (and RFC 7235: a 401 always carries a challenge).
       response.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
@@ -123,6 +124,7 @@ final class Responses {
     values.put("transaction_id", approval.transactionId());
     values.put("csrf_token", approval.csrfToken());
     values.put("redirect_uri", approval.redirectUri());
+    retryAfter(response, approval.retryAfterSeconds());
     html(response, approval.status(), APPROVAL.render(values), nonce, approval.redirectUri());
   }
 
@@ -181,6 +183,13 @@ final class Responses {
   }
 
   // ---- shared ----
+
+  /** RFC 9110 §10.2.3: with a 429 or 503, when a retry may succeed. */
+  private static void retryAfter(HttpServletResponse response, long seconds) {
+    if (seconds > 0) {
+      response.setHeader("Retry-After", Long.toString(seconds));
+    }
+  }
 
   /**
    * A 413 leaves the rest of the body unread: say so, so that clients open a new connection for

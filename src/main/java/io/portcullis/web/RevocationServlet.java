@@ -25,7 +25,7 @@ final class RevocationServlet extends BackChannelServlet {
   @Override
   protected void answer(HttpServletRequest request, HttpServletResponse response, String authorization,
       Parameters body) throws IOException {
-    service.revoke(authorization, body);
+    service.revoke(authorization, body, request.getRemoteAddr());
     response.setStatus(200);
     response.setHeader("Cache-Control", "no-store");
     response.setContentLength(0);

@@ -29,6 +29,6 @@ final class TokenServlet extends BackChannelServlet {
   @Override
   protected void answer(HttpServletRequest request, HttpServletResponse response, String authorization,
       Parameters body) throws IOException {
-    responses.token(response, service.exchange(authorization, body, offered));
+    responses.token(response, service.exchange(authorization, body, offered, request.getRemoteAddr()));
   }
 }

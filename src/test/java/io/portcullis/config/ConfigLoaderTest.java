@@ -25,7 +25,7 @@ class ConfigLoaderTest {
 
   static final String TOP_KEYS = "issuer, realm, enforcePkce, pkceMethods, authorizationCodeTtlSeconds, "
       + "accessTokenTtlSeconds, refreshTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, "
-      + "users, scopeDescriptions, clients, routes, store";
+      + "users, scopeDescriptions, clients, routes, store, throttling, requireHttps, trustedProxies";
   static final String CLIENT_KEYS =
       "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds, grantTypes, "
           + "refreshTokenTtlSeconds, resourceServer";
@@ -806,6 +806,58 @@ class ConfigLoaderTest {
     Function<String, String> env = name -> "  /env.json \n";
     assertEquals(Optional.of("/env.json"), ConfigLoader.locate("", sys, env));
     assertEquals(Optional.of("/init.json"), ConfigLoader.locate(" /init.json ", sys, env));
+  }
+
+  // ---- throttling, requireHttps, trustedProxies ----
+
+  static final String ONE_CLIENT = "\"clients\": [{\"clientId\": \"app\", \"redirectUris\": [\"https://a.example/cb\"]}]";
+
+  @Test
+  void throttlingHasTheDocumentedDefaults() throws Exception {
+    PortcullisConfig config = load("{" + ONE_CLIENT + "}");
+    ThrottlingSettings throttling = config.throttling();
+    assertEquals(Duration.ofSeconds(300), throttling.window());
+    assertEquals(10, throttling.userFailures());
+    assertEquals(100, throttling.addressFailures());
+    assertEquals(20, throttling.clientFailures());
+    assertTrue(throttling.concurrentPasswordChecks() >= 1);
+    assertTrue(config.transport().requireHttps());
+    assertEquals(List.of(), config.transport().trustedProxies());
+  }
+
+  @Test
+  void throttlingAndProxiesAreRead() throws Exception {
+    PortcullisConfig config = load("""
+        {"throttling": {"windowSeconds": 60, "userFailures": 3, "addressFailures": 30, "clientFailures": 5,
+                        "concurrentPasswordChecks": 4},
+         "requireHttps": false, "trustedProxies": ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"], %s}
+        """.formatted(ONE_CLIENT));
+    assertEquals(new ThrottlingSettings(Duration.ofSeconds(60), 3, 30, 5, 4), config.throttling());
+    assertFalse(config.transport().requireHttps());
+    assertTrue(config.warnings().contains("requireHttps: is false: tokens, codes and passwords may cross the "
+        + "network in clear text (RFC 6749 §1.6 and §10.9 require TLS)"), config.warnings().toString());
+    assertTrue(config.transport().isTrustedProxy("10.20.30.40"));
+    assertTrue(config.transport().isTrustedProxy("192.0.2.7"));
+    assertFalse(config.transport().isTrustedProxy("192.0.2.8"));
+    assertTrue(config.transport().isTrustedProxy("2001:db8:1::5"));
+    assertFalse(config.transport().isTrustedProxy("203.0.113.1"));
+  }
+
+  @Test
+  void badThrottlingAndProxiesAreReportedWithTheirPaths() {
+    assertEquals(List.of(
+            "throttling.windowSeconds: must be between 1 and 86400, not 0",
+            "throttling.userFailures: must be a whole number",
+            "throttling.userFailure: unknown key (known keys: windowSeconds, userFailures, addressFailures, "
+                + "clientFailures, concurrentPasswordChecks)",
+            "requireHttps: must be true or false",
+            "trustedProxies[0]: \"10.0.0.0/33\" is not an IP address or CIDR block: the prefix length must be "
+                + "between 0 and 32",
+            "trustedProxies[1]: \"proxy.example\" is not an IP address or CIDR block: not an IP address"),
+        problems("""
+            {"throttling": {"windowSeconds": 0, "userFailures": "ten", "userFailure": 3},
+             "requireHttps": "yes", "trustedProxies": ["10.0.0.0/33", "proxy.example"], %s}
+            """.formatted(ONE_CLIENT)));
   }
 
   // ---- helpers ----

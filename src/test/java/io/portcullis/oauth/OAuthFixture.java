@@ -79,6 +79,7 @@ final class OAuthFixture {
   final RandomValues random = new RandomValues();
   final AuthorizeService authorize;
   final ClientAuthenticator clients;
+  final Throttle throttle;
   final TokenService token;
   final BearerTokenValidator bearer;
   final IntrospectionService introspection;
@@ -137,8 +138,9 @@ final class OAuthFixture {
       throw new IllegalStateException(e.getMessage(), e);
     }
     store = new CaffeineTokenStore(config.store(), clock);
-    authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock);
-    clients = new ClientAuthenticator(config);
+    throttle = new Throttle(config.throttling(), store, clock);
+    authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock, throttle);
+    clients = new ClientAuthenticator(config, throttle);
     token = new TokenService(config, store, clients, random, clock);
     bearer = new BearerTokenValidator(config, store);
     introspection = new IntrospectionService(store, clients);

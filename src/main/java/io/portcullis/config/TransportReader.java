@@ -1,0 +1,28 @@
+package io.portcullis.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads {@code "requireHttps"} and {@code "trustedProxies"} (CIDR blocks) from the top of the config. */
+final class TransportReader {
+  private TransportReader() {}
+
+  static TransportSettings read(JsonFields top, ConfigProblems problems) {
+    boolean requireHttps = top.bool("requireHttps", TransportSettings.defaults().requireHttps());
+    if (!requireHttps) {
+      problems.warn(top.at("requireHttps"), "is false: tokens, codes and passwords may cross the network "
+          + "in clear text (RFC 6749 §1.6 and §10.9 require TLS)");
+    }
+    List<String> blocks = top.strings("trustedProxies", false);
+    List<Cidr> proxies = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      try {
+        proxies.add(Cidr.parse(blocks.get(i)));
+      } catch (IllegalArgumentException e) {
+        problems.error(top.at("trustedProxies", i), "\"" + blocks.get(i) + "\" is not an IP address or CIDR block: "
+            + e.getMessage());
+      }
+    }
+    return new TransportSettings(requireHttps, proxies);
+  }
+}

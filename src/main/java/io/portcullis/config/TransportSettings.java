@@ -1,0 +1,28 @@
+package io.portcullis.config;
+
+import java.util.List;
+
+/**
+ * How requests reach Portcullis: whether OAuth requests must have come over TLS, and which
+ * proxies in front may say, in {@code X-Forwarded-For}, {@code X-Forwarded-Proto} or
+ * {@code Forwarded}, who the client is and which scheme it used.
+ *
+ * @param requireHttps   refuse OAuth requests and bearer tokens that did not arrive over TLS,
+ *                       except requests a browser or client on this machine sent to a loopback
+ *                       address directly
+ * @param trustedProxies the only remote addresses whose forwarding headers count
+ */
+public record TransportSettings(boolean requireHttps, List<Cidr> trustedProxies) {
+
+  public TransportSettings {
+    trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  public static TransportSettings defaults() {
+    return new TransportSettings(true, List.of());
+  }
+
+  public boolean isTrustedProxy(String remoteAddress) {
+    return trustedProxies.stream().anyMatch(block -> block.contains(remoteAddress));
+  }
+}

@@ -1,0 +1,186 @@
+package io.portcullis.it;
+
+import static io.portcullis.it.ConfigJson.CONFIDENTIAL;
+import static io.portcullis.it.ConfigJson.CONFIDENTIAL_REDIRECT;
+import static io.portcullis.it.ConfigJson.PASSWORD;
+import static io.portcullis.it.ConfigJson.SERVICE;
+import static io.portcullis.it.ConfigJson.SERVICE_SECRET;
+import static io.portcullis.it.ConfigJson.USER;
+import static io.portcullis.it.Grants.INTROSPECT;
+import static io.portcullis.it.Grants.REVOKE;
+import static io.portcullis.it.OAuthClient.TOKEN;
+import static io.portcullis.it.OAuthClient.basic;
+import static io.portcullis.it.OAuthClient.params;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Guessing across approval pages and token requests is throttled (RFC 6749 §10.10), over real
+ * HTTP and hit with parallel requests: per username (known or not), per client id, with 429 and
+ * {@code Retry-After}, the password or secret then not checked at all, and every limit lifting
+ * by itself when its window closes.
+ */
+class ThrottlingIT {
+
+  static final int USER_FAILURES = 4;
+  static final int CLIENT_FAILURES = 5;
+
+  /** Windows of five minutes: a burst never straddles two. */
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants()
+      .set("throttling", JsonParser.parseString("{\"windowSeconds\": 300, \"userFailures\": " + USER_FAILURES
+          + ", \"addressFailures\": 10000, \"clientFailures\": " + CLIENT_FAILURES + "}")));
+  static final OAuthClient client = new OAuthClient(server);
+
+  /** Windows of two seconds, to watch a limit lift. */
+  @RegisterExtension static final PortcullisServer brief = PortcullisServer.deploy(ConfigJson.grants()
+      .set("throttling", JsonParser.parseString("{\"windowSeconds\": 2, \"userFailures\": 2, "
+          + "\"addressFailures\": 10000, \"clientFailures\": 2}")));
+  static final OAuthClient briefClient = new OAuthClient(brief);
+
+  static final ExecutorService pool = Executors.newFixedThreadPool(40);
+
+  @AfterAll
+  static void stopPool() {
+    pool.shutdownNow();
+  }
+
+  static Map<String, String> authorizeQuery() {
+    return params("response_type", "code", "client_id", CONFIDENTIAL, "redirect_uri", CONFIDENTIAL_REDIRECT,
+        "code_challenge", OAuthClient.challenge(OAuthClient.newVerifier()), "code_challenge_method", "S256");
+  }
+
+  /** Runs every call at once and returns the answers in order. */
+  static List<HttpResponse<String>> atOnce(List<Callable<HttpResponse<String>>> calls) throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+    for (Callable<HttpResponse<String>> call : calls) {
+      futures.add(pool.submit(() -> {
+        go.await();
+        return call.call();
+      }));
+    }
+    go.countDown();
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    for (Future<HttpResponse<String>> future : futures) {
+      answers.add(future.get());
+    }
+    return answers;
+  }
+
+  static long count(List<HttpResponse<String>> answers, int status) {
+    return answers.stream().filter(a -> a.statusCode() == status).count();
+  }
+
+  static void assertThrottled(HttpResponse<String> answer) {
+    assertEquals(429, answer.statusCode(), answer.body());
+    long retryAfter = Long.parseLong(answer.headers().firstValue("Retry-After").orElseThrow());
+    assertTrue(retryAfter >= 1 && retryAfter <= 300, "Retry-After: " + retryAfter);
+  }
+
+  // ---- users ----
+
+  @Test
+  void parallelWrongPasswordsAcrossPagesGetNoMoreChecksThanTheUsersLimit() throws Exception {
+    String user = "Administrator";
+    List<OAuthClient.ApprovalPage> pages = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      pages.add(client.authorize(authorizeQuery()));
+    }
+    List<Callable<HttpResponse<String>>> guesses = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      OAuthClient.ApprovalPage page = pages.get(i % pages.size()); // 3 a page: within each page's own 5
+      String guess = "guess-" + i;
+      guesses.add(() -> client.decide(page, "approve", user, guess));
+    }
+    List<HttpResponse<String>> answers = atOnce(guesses);
+    assertEquals(USER_FAILURES, count(answers, 401), "passwords checked");
+    assertEquals(30 - USER_FAILURES, count(answers, 429));
+    answers.stream().filter(a -> a.statusCode() == 429).forEach(ThrottlingIT::assertThrottled);
+    assertTrue(answers.stream().filter(a -> a.statusCode() == 429).allMatch(a -> a.body()
+        .contains("Too many failed sign-ins")), "the page says why");
+
+    // Now the right password is not checked either: the answer a wrong one gets.
+    HttpResponse<String> right = client.decide(client.authorize(authorizeQuery()), "approve", user, PASSWORD);
+    assertThrottled(right);
+  }
+
+  @Test
+  void anUnknownUsernameIsThrottledLikeAKnownOne() throws Exception {
+    OAuthClient.ApprovalPage page = client.authorize(authorizeQuery());
+    for (int i = 0; i < USER_FAILURES; i++) {
+      assertEquals(401, client.decide(page, "approve", "no-such-user", "guess-" + i).statusCode());
+      page = client.authorize(authorizeQuery());
+    }
+    assertThrottled(client.decide(page, "approve", "no-such-user", "guess"));
+  }
+
+  // ---- clients ----
+
+  @Test
+  void parallelWrongSecretsGetNoMore401sThanTheClientsLimit() throws Exception {
+    List<Callable<HttpResponse<String>>> guesses = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      String guess = "guess-" + i;
+      String path = List.of(TOKEN, INTROSPECT, REVOKE).get(i % 3);
+      guesses.add(() -> client.postForm(path, params("grant_type", "client_credentials", "token", "t"),
+          "Authorization", basic(SERVICE, guess)));
+    }
+    List<HttpResponse<String>> answers = atOnce(guesses);
+    assertEquals(CLIENT_FAILURES, count(answers, 401));
+    assertEquals(60 - CLIENT_FAILURES, count(answers, 429));
+    for (HttpResponse<String> answer : answers) {
+      if (answer.statusCode() == 429) {
+        assertThrottled(answer);
+        assertEquals("temporarily_unavailable", OAuthClient.json(answer).get("error").getAsString());
+      }
+    }
+    // The right secret is not checked now, at any of the three endpoints.
+    for (String path : List.of(TOKEN, INTROSPECT, REVOKE)) {
+      assertThrottled(client.postForm(path, params("grant_type", "client_credentials", "token", "t"),
+          "Authorization", basic(SERVICE, SERVICE_SECRET)));
+    }
+    // Another client from the same address is not held up.
+    HttpResponse<String> other = client.postForm(TOKEN, params("grant_type", "client_credentials"),
+        "Authorization", basic(ConfigJson.RESOURCE, ConfigJson.RESOURCE_SECRET));
+    assertEquals(200, other.statusCode(), other.body());
+  }
+
+  // ---- windows close ----
+
+  @Test
+  void limitsLiftByThemselves() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      assertEquals(401, briefClient.postForm(TOKEN, params("grant_type", "client_credentials"),
+          "Authorization", basic(SERVICE, "guess-" + i)).statusCode());
+      assertEquals(401, briefClient.decide(briefClient.authorize(authorizeQuery()), "approve", USER, "guess-" + i)
+          .statusCode());
+    }
+    HttpResponse<String> locked = briefClient.postForm(TOKEN, params("grant_type", "client_credentials"),
+        "Authorization", basic(SERVICE, SERVICE_SECRET));
+    assertThrottled(locked);
+    assertThrottled(briefClient.decide(briefClient.authorize(authorizeQuery()), "approve", USER, PASSWORD));
+
+    Thread.sleep(Long.parseLong(locked.headers().firstValue("Retry-After").orElseThrow()) * 1000 + 200);
+    HttpResponse<String> token = briefClient.postForm(TOKEN, params("grant_type", "client_credentials"),
+        "Authorization", basic(SERVICE, SERVICE_SECRET));
+    assertEquals(200, token.statusCode(), token.body());
+    HttpResponse<String> approved = briefClient.decide(briefClient.authorize(authorizeQuery()), "approve", USER,
+        PASSWORD);
+    assertEquals(302, approved.statusCode(), approved.body());
+    assertTrue(OAuthClient.redirectParameters(approved).containsKey("code"));
+  }
+}
