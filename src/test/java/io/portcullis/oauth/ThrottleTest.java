@@ -97,42 +97,30 @@ class ThrottleTest {
   /** However many guesses arrive at once, no more than the limit are ever checked. */
   @Test
   void parallelPasswordsForOneUserGetNoMoreChecksThanTheLimit() throws Exception {
-    AtomicInteger admitted = new AtomicInteger();
-    List<Future<?>> attempts = new ArrayList<>();
-    CountDownLatch go = new CountDownLatch(1);
-    for (int i = 0; i < 64; i++) {
-      String address = "10.1.0." + i;
-      attempts.add(pool.submit(() -> {
-        go.await();
-        try {
-          throttle.admitPassword("alice", address);
-          admitted.incrementAndGet();
-        } catch (OAuthException throttled) {
-          assertEquals(429, throttled.status());
-        }
-        return null;
-      }));
-    }
-    go.countDown();
-    for (Future<?> attempt : attempts) {
-      attempt.get();
-    }
-    assertEquals(3, admitted.get());
+    AtomicInteger next = new AtomicInteger();
+    assertEquals(3, passedAtOnce(64, () -> throttle.admitPassword("alice", "10.1.0." + next.incrementAndGet())));
   }
 
   /** A burst of wrong client secrets: no more 401s than the limit; every other answer is a 429. */
   @Test
   void parallelClientFailuresGetNoMoreThanTheLimitOf401s() throws Exception {
-    AtomicInteger unauthorized = new AtomicInteger();
+    assertEquals(4, passedAtOnce(64, () -> {
+      throttle.checkClient("app", "10.2.0.1");
+      throttle.clientFailed("app", "10.2.0.1");
+    }));
+  }
+
+  /** Runs {@code attempt} {@code times} at once; returns how many were not refused with a 429. */
+  private int passedAtOnce(int times, Runnable attempt) throws Exception {
+    AtomicInteger passed = new AtomicInteger();
     List<Future<?>> attempts = new ArrayList<>();
     CountDownLatch go = new CountDownLatch(1);
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < times; i++) {
       attempts.add(pool.submit(() -> {
         go.await();
         try {
-          throttle.checkClient("app", "10.2.0.1");
-          throttle.clientFailed("app", "10.2.0.1");
-          unauthorized.incrementAndGet();
+          attempt.run();
+          passed.incrementAndGet();
         } catch (OAuthException throttled) {
           assertEquals(429, throttled.status());
         }
@@ -140,10 +128,10 @@ class ThrottleTest {
       }));
     }
     go.countDown();
-    for (Future<?> attempt : attempts) {
-      attempt.get();
+    for (Future<?> each : attempts) {
+      each.get();
     }
-    assertEquals(4, unauthorized.get());
+    return passed.get();
   }
 
   @Test
