@@ -44,15 +44,17 @@ public final class AuthorizeService {
   private final RandomValues random;
   private final Clock clock;
   private final Throttle throttle;
+  private final Audit audit;
 
   public AuthorizeService(PortcullisConfig config, TokenStore store, UserAuthenticator users, RandomValues random,
-      Clock clock, Throttle throttle) {
+      Clock clock, Throttle throttle, Audit audit) {
     this.config = config;
     this.store = store;
     this.users = users;
     this.random = random;
     this.clock = clock;
     this.throttle = throttle;
+    this.audit = audit;
   }
 
   /** The approvers of the config file. */
@@ -227,6 +229,7 @@ public final class AuthorizeService {
       if (store.takePendingAuthorization(transactionId).isEmpty()) {
         return expired();
       }
+      audit.record("approval", "denied", client.clientId(), null, address);
       return errorRedirect(pending.redirectUri(),
           OAuthException.accessDenied("the user denied the request"), pending.state(), issuer);
     }
@@ -256,6 +259,7 @@ public final class AuthorizeService {
       try {
         user = checkPassword(users, username, password, address);
       } catch (OAuthException throttled) {
+        audit.record("approval", throttled.status() == 429 ? "locked" : "busy", client.clientId(), username, address);
         // Not checked at all (RFC 6749 §10.10): the page again, with when to try once more.
         return new AuthorizeOutcome.ShowApproval(client, Scopes.split(pending.scope()), transactionId, csrfToken,
             pending.redirectUri(), throttled.status(), throttled.status() == 429
@@ -264,6 +268,8 @@ public final class AuthorizeService {
       }
     }
     if (user.isEmpty()) {
+      audit.record("approval", attempt > MAX_APPROVAL_ATTEMPTS ? "too_many_attempts" : "wrong_password",
+          client.clientId(), username, address);
       if (attempt >= MAX_APPROVAL_ATTEMPTS) {
         if (store.takePendingAuthorization(transactionId).isEmpty()) {
           return expired();
@@ -277,6 +283,7 @@ public final class AuthorizeService {
     if (store.takePendingAuthorization(transactionId).isEmpty()) {
       return expired();
     }
+    audit.record("approval", "approved", client.clientId(), user.get(), address, "scope", pending.scope());
     String code = random.code();
     store.saveAuthorizationCode(code, new AuthorizationCode(random.grantId(), client.clientId(), user.get(),
         pending.redirectUri(), pending.redirectUriSent(), pending.scope(), pending.codeChallenge(),

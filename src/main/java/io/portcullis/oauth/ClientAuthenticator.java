@@ -26,12 +26,14 @@ public final class ClientAuthenticator {
 
   private final PortcullisConfig config;
   private final Throttle throttle;
+  private final Audit audit;
   /** Checked for a secret that no stored secret is checked against: every secret costs the same. */
   private final StoredSecret decoy;
 
-  public ClientAuthenticator(PortcullisConfig config, Throttle throttle) {
+  public ClientAuthenticator(PortcullisConfig config, Throttle throttle, Audit audit) {
     this.config = config;
     this.throttle = throttle;
+    this.audit = audit;
     this.decoy = StoredSecret.decoyFor(config.clients().values().stream()
         .map(ClientRegistration::secret).filter(java.util.Objects::nonNull).toList());
   }
@@ -54,7 +56,12 @@ public final class ClientAuthenticator {
    */
   public ClientRegistration authenticate(String authorization, Parameters body, String address) {
     Presented presented = presented(authorization, body);
-    throttle.checkClient(presented.clientId(), address);
+    try {
+      throttle.checkClient(presented.clientId(), address);
+    } catch (OAuthException throttled) {
+      audit.record("client_authentication", "locked", presented.clientId(), null, address);
+      throw throttled;
+    }
     ClientRegistration client = config.client(presented.clientId()).orElse(null);
     boolean authenticated;
     if (client == null || client.isPublic()) {
@@ -66,6 +73,7 @@ public final class ClientAuthenticator {
       authenticated = presented.secret() != null && matches(client.secret(), presented.secret());
     }
     if (!authenticated) {
+      audit.record("client_authentication", "failed", presented.clientId(), null, address);
       throttle.clientFailed(presented.clientId(), address);
       throw OAuthException.invalidClient(FAILED);
     }

@@ -24,7 +24,11 @@ public final class RevocationService {
   /**
    * @param rememberRevocation the longest any token of the config may live
    */
-  public RevocationService(TokenStore store, ClientAuthenticator clients, Clock clock, Duration rememberRevocation) {
+  private final Audit audit;
+
+  public RevocationService(TokenStore store, ClientAuthenticator clients, Clock clock, Duration rememberRevocation,
+      Audit audit) {
+    this.audit = audit;
     this.store = store;
     this.clients = clients;
     this.clock = clock;
@@ -41,13 +45,16 @@ public final class RevocationService {
     ClientRegistration caller = clients.authenticate(authorization, body, address);
     String token = body.require("token");
     // RFC 7009 §2.1: the hint says where to look first; the other kind is searched too.
+    String revoked;
     if (TokenHint.parse(body.get("token_type_hint")) == TokenHint.ACCESS_TOKEN) {
-      if (!revokeAccessToken(caller, token)) {
-        revokeRefreshToken(caller, token);
-      }
-    } else if (!revokeRefreshToken(caller, token)) {
-      revokeAccessToken(caller, token);
+      revoked = revokeAccessToken(caller, token) ? "access_token"
+          : revokeRefreshToken(caller, token) ? "refresh_token" : null;
+    } else {
+      revoked = revokeRefreshToken(caller, token) ? "refresh_token"
+          : revokeAccessToken(caller, token) ? "access_token" : null;
     }
+    audit.record("revocation", revoked == null ? "unknown_token" : "revoked", caller.clientId(), null, address,
+        "token_type", revoked);
   }
 
   /** The refresh token and, through its grant, every token issued from it. */

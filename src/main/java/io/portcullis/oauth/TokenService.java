@@ -9,7 +9,6 @@ import io.portcullis.store.CodeRedemption;
 import io.portcullis.store.RefreshRotation;
 import io.portcullis.store.RefreshToken;
 import io.portcullis.store.TokenStore;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,23 +22,24 @@ import java.util.Set;
  */
 public final class TokenService {
 
-  private static final System.Logger LOG = System.getLogger(TokenService.class.getName());
 
   private final PortcullisConfig config;
   private final TokenStore store;
   private final ClientAuthenticator clients;
   private final RandomValues random;
   private final Clock clock;
+  private final Audit audit;
   /** How long any token of any client can live: how long a revocation must be remembered. */
   private final Duration longestTokenTtl;
 
-  public TokenService(
-      PortcullisConfig config, TokenStore store, ClientAuthenticator clients, RandomValues random, Clock clock) {
+  public TokenService(PortcullisConfig config, TokenStore store, ClientAuthenticator clients, RandomValues random,
+      Clock clock, Audit audit) {
     this.config = config;
     this.store = store;
     this.clients = clients;
     this.random = random;
     this.clock = clock;
+    this.audit = audit;
     this.longestTokenTtl = config.longestTokenLifetime();
   }
 
@@ -77,13 +77,13 @@ public final class TokenService {
           + " grant (see grantTypes in its registration)");
     }
     return switch (grantType) {
-      case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body);
-      case ClientRegistration.REFRESH_TOKEN -> refreshToken(client, body);
-      default -> clientCredentials(client, body);
+      case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body, address);
+      case ClientRegistration.REFRESH_TOKEN -> refreshToken(client, body, address);
+      default -> clientCredentials(client, body, address);
     };
   }
 
-  private TokenResponse authorizationCode(ClientRegistration client, Parameters body) {
+  private TokenResponse authorizationCode(ClientRegistration client, Parameters body, String address) {
     String code = body.require("code");
     String redirectUri = body.get("redirect_uri");
     String verifier = body.get("code_verifier");
@@ -109,11 +109,9 @@ public final class TokenService {
       // spent code found in a browser history.
       if (used.clientId().equals(client.clientId())) {
         store.revokeGrant(used.grantId(), now.plus(longestTokenTtl));
-        LOG.log(Level.WARNING, "authorization code reused by client {0}; tokens issued from it are revoked",
-            client.clientId());
+        audit.record("code_replay", "grant_revoked", client.clientId(), null, address);
       } else {
-        LOG.log(Level.WARNING, "client {0} presented a spent authorization code of another client",
-            client.clientId());
+        audit.record("code_replay", "refused", client.clientId(), null, address, "reason", "another_clients_code");
       }
       throw OAuthException.invalidGrant("the authorization code is invalid, expired or already used");
     }
@@ -144,11 +142,12 @@ public final class TokenService {
     }
     String grantedScope = narrow(granted.scope(), narrowed);
 
-    return issue(client, granted.grantId(), granted.username(), grantedScope, granted.scope(), now);
+    return issue(client, granted.grantId(), granted.username(), grantedScope, granted.scope(), now,
+        ClientRegistration.AUTHORIZATION_CODE, address);
   }
 
   /** RFC 6749 §6 with rotation: each use spends the refresh token and buys a new one. */
-  private TokenResponse refreshToken(ClientRegistration client, Parameters body) {
+  private TokenResponse refreshToken(ClientRegistration client, Parameters body, String address) {
     String presented = body.require("refresh_token");
     Set<String> narrowed = requestedScope(body);
     // A widened scope is refused before the token is spent: otherwise the client's retry would
@@ -165,8 +164,7 @@ public final class TokenService {
       // whole grant, so neither the thief nor the victim keeps a working token.
       if (used.clientId().equals(client.clientId())) {
         store.revokeGrant(used.grantId(), now.plus(longestTokenTtl));
-        LOG.log(Level.WARNING, "a rotated refresh token of client {0} was used again; its grant is revoked",
-            client.clientId());
+        audit.record("refresh_reuse", "grant_revoked", client.clientId(), null, address);
       }
       throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
     }
@@ -174,11 +172,12 @@ public final class TokenService {
       throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
     }
     RefreshToken spent = rotated.token();
-    return issue(client, spent.grantId(), spent.username(), narrow(spent.scope(), narrowed), spent.scope(), now);
+    return issue(client, spent.grantId(), spent.username(), narrow(spent.scope(), narrowed), spent.scope(), now,
+        ClientRegistration.REFRESH_TOKEN, address);
   }
 
   /** RFC 6749 §4.4: the client acts for itself; no user, no refresh token. */
-  private TokenResponse clientCredentials(ClientRegistration client, Parameters body) {
+  private TokenResponse clientCredentials(ClientRegistration client, Parameters body, String address) {
     Set<String> requested = requestedScope(body);
     String scope = requested == null ? Scopes.format(client.scopes())
         : Scopes.narrow(client.scopes(), requested, () -> OAuthException.invalidScope(
@@ -188,6 +187,8 @@ public final class TokenService {
     String token = random.token();
     store.saveAccessToken(token, new AccessToken(random.grantId(), client.clientId(), null, scope,
         now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
+    audit.record("token_issued", "success", client.clientId(), null, address,
+        "grant_type", ClientRegistration.CLIENT_CREDENTIALS, "scope", scope);
     return new TokenResponse(token, "Bearer", ttl.getSeconds(), scope);
   }
 
@@ -196,7 +197,9 @@ public final class TokenService {
    * token keeps the grant's whole scope (RFC 6749 §6), even when this access token was narrowed.
    */
   private TokenResponse issue(ClientRegistration client, long grantId, String username, String scope,
-      String grantScope, Instant now) {
+      String grantScope, Instant now, String grantType, String address) {
+    audit.record("token_issued", "success", client.clientId(), username, address, "grant_type", grantType,
+        "scope", scope);
     Duration ttl = client.accessTokenTtl();
     String token = random.token();
     store.saveAccessToken(token, new AccessToken(grantId, client.clientId(), username, scope,

@@ -49,6 +49,7 @@ abstract class BackChannelServlet extends HttpServlet {
       answer(request, response, authorization.isEmpty() ? null : authorization.get(0),
           RequestParameters.body(request, true));
     } catch (OAuthException e) {
+      RequestParameters.discardBody(request);
       responses.tokenError(response, e);
     } catch (StoreUnavailableException e) {
       LOG.log(System.Logger.Level.ERROR, endpoint + " request refused: store unavailable: " + e.getMessage());

@@ -3,6 +3,7 @@ package io.portcullis.web;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.PortcullisConfig;
+import io.portcullis.oauth.Audit;
 import io.portcullis.oauth.AuthorizeService;
 import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.ClientAuthenticator;
@@ -52,12 +53,14 @@ public final class PortcullisBootstrap implements ServletContextListener {
 
     Issuer issuer = new Issuer(config);
     Throttle throttle = new Throttle(config.throttling(), store, clock);
-    ClientAuthenticator clients = new ClientAuthenticator(config, throttle);
+    Audit audit = new Audit(clock);
+    ClientAuthenticator clients = new ClientAuthenticator(config, throttle, audit);
     AuthorizeService authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock,
-        throttle);
-    TokenService token = new TokenService(config, store, clients, random, clock);
+        throttle, audit);
+    TokenService token = new TokenService(config, store, clients, random, clock, audit);
     IntrospectionService introspection = new IntrospectionService(store, clients);
-    RevocationService revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime());
+    RevocationService revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime(),
+        audit);
     BearerTokenValidator bearer = new BearerTokenValidator(config, store);
 
     addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses,

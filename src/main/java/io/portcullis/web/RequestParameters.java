@@ -54,6 +54,9 @@ final class RequestParameters {
    * parameters, all in one map so a name sent in both counts as repeated.
    */
   static Parameters body(HttpServletRequest request, boolean allowJson) throws IOException {
+    // Read first, whatever follows: a body left unread when the answer goes out makes the
+    // container close the connection, and a client that reuses it for its next request fails.
+    byte[] body = readBody(request);
     // The header as sent: containers parse its charset on getContentType() and some throw for
     // one they do not know (Jetty: UnsupportedCharsetException), before we could refuse it.
     String mediaType = mediaType(request.getHeader("Content-Type"));
@@ -62,13 +65,10 @@ final class RequestParameters {
       decodeForm(request.getQueryString(), values);
     }
     if (FORM.equals(mediaType)) {
-      decodeForm(readBody(request), values);
+      decodeForm(utf8(body, "the request body"), values);
     } else if (allowJson && JSON.equals(mediaType)) {
-      decodeJson(readBody(request), values);
+      decodeJson(utf8(body, "the request body"), values);
     } else {
-      // Read (and drop) the body we refuse: left unread, it makes the container close the
-      // connection, and a client that reuses it for its next request fails.
-      readBody(request);
       throw OAuthException.invalidRequest((mediaType == null ? "the request has no Content-Type"
           : "the request's Content-Type is not accepted") + "; send " + FORM + (allowJson ? " or " + JSON : ""));
     }
@@ -95,7 +95,7 @@ final class RequestParameters {
     return type;
   }
 
-  private static String readBody(HttpServletRequest request) throws IOException {
+  private static byte[] readBody(HttpServletRequest request) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     byte[] buffer = new byte[4096];
     try (InputStream in = request.getInputStream()) {
@@ -112,7 +112,20 @@ final class RequestParameters {
         body.write(buffer, 0, n);
       }
     }
-    return utf8(body.toByteArray(), "the request body");
+    return body.toByteArray();
+  }
+
+  /**
+   * Reads and drops whatever of the body is still unread, before an error answer: a request
+   * refused before its body was read (a query where none belongs, two Authorization headers)
+   * must not leave it on the connection either.
+   */
+  static void discardBody(HttpServletRequest request) {
+    try {
+      drain(request.getInputStream(), new byte[4096]);
+    } catch (IOException | IllegalStateException nothingToRead) {
+      // the client went away, or the body was taken as a reader: nothing left to drain here
+    }
   }
 
   /**

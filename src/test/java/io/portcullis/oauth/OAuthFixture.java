@@ -80,6 +80,7 @@ final class OAuthFixture {
   final AuthorizeService authorize;
   final ClientAuthenticator clients;
   final Throttle throttle;
+  final Audit audit;
   final TokenService token;
   final BearerTokenValidator bearer;
   final IntrospectionService introspection;
@@ -139,12 +140,13 @@ final class OAuthFixture {
     }
     store = new CaffeineTokenStore(config.store(), clock);
     throttle = new Throttle(config.throttling(), store, clock);
-    authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock, throttle);
-    clients = new ClientAuthenticator(config, throttle);
-    token = new TokenService(config, store, clients, random, clock);
+    audit = new Audit(clock);
+    authorize = new AuthorizeService(config, store, new ConfigUsers(config), random, clock, throttle, audit);
+    clients = new ClientAuthenticator(config, throttle, audit);
+    token = new TokenService(config, store, clients, random, clock, audit);
     bearer = new BearerTokenValidator(config, store);
     introspection = new IntrospectionService(store, clients);
-    revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime());
+    revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime(), audit);
   }
 
   /** S256 only. */
