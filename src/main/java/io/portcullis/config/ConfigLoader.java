@@ -36,7 +36,7 @@ public final class ConfigLoader {
   private static final List<String> KEYS = List.of("issuer", "realm", "enforcePkce",
       "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
       "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
-      "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies");
+      "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies", "requestBodyTimeoutSeconds");
 
   // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.
   static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;

@@ -3,7 +3,10 @@ package io.portcullis.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads {@code "requireHttps"} and {@code "trustedProxies"} (CIDR blocks) from the top of the config. */
+/**
+ * Reads {@code "requireHttps"}, {@code "trustedProxies"} (CIDR blocks) and
+ * {@code "requestBodyTimeoutSeconds"} from the top of the config.
+ */
 final class TransportReader {
   private TransportReader() {}
 
@@ -23,6 +26,8 @@ final class TransportReader {
             + e.getMessage());
       }
     }
-    return new TransportSettings(requireHttps, proxies);
+    long bodyTimeout = top.number("requestBodyTimeoutSeconds",
+        TransportSettings.defaults().requestBodyTimeout().getSeconds(), 1, 300);
+    return new TransportSettings(requireHttps, proxies, java.time.Duration.ofSeconds(bodyTimeout));
   }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,15 +12,17 @@ import java.util.List;
  *                       except requests a browser or client on this machine sent to a loopback
  *                       address directly
  * @param trustedProxies the only remote addresses whose forwarding headers count
+ * @param requestBodyTimeout how long a client may take to send a whole request body; a slow
+ *                       client holds no thread meanwhile
  */
-public record TransportSettings(boolean requireHttps, List<Cidr> trustedProxies) {
+public record TransportSettings(boolean requireHttps, List<Cidr> trustedProxies, Duration requestBodyTimeout) {
 
   public TransportSettings {
     trustedProxies = List.copyOf(trustedProxies);
   }
 
   public static TransportSettings defaults() {
-    return new TransportSettings(true, List.of());
+    return new TransportSettings(true, List.of(), Duration.ofSeconds(10));
   }
 
   public boolean isTrustedProxy(String remoteAddress) {

@@ -26,7 +26,11 @@ final class AuthorizeServlet extends HttpServlet {
 
   private final transient Issuer issuer;
 
-  AuthorizeServlet(AuthorizeService service, Responses responses, String approverRole, Issuer issuer) {
+  private final java.time.Duration bodyTimeout;
+
+  AuthorizeServlet(AuthorizeService service, Responses responses, String approverRole, Issuer issuer,
+      java.time.Duration bodyTimeout) {
+    this.bodyTimeout = bodyTimeout;
     this.service = service;
     this.responses = responses;
     this.approverRole = approverRole;
@@ -35,12 +39,14 @@ final class AuthorizeServlet extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    handle(request, response, false);
+    handle(request, response, null);
   }
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    handle(request, response, true);
+    BodyReader.read(request, response, bodyTimeout, body -> handle(request, response, body),
+        problem -> responses.errorPage(response, problem.status() == 413 ? 413 : 400, problem.error(),
+            problem.description()));
   }
 
   @Override
@@ -55,10 +61,12 @@ final class AuthorizeServlet extends HttpServlet {
     responses.errorPage(response, 405, "invalid_request", "the authorization endpoint accepts only GET and POST");
   }
 
-  private void handle(HttpServletRequest request, HttpServletResponse response, boolean post) throws IOException {
+  /** @param body the POST body, read in full; {@code null} for a GET */
+  private void handle(HttpServletRequest request, HttpServletResponse response, byte[] body) throws IOException {
+    boolean post = body != null;
     AuthorizeOutcome outcome;
     try {
-      Parameters parameters = post ? RequestParameters.body(request, false) : RequestParameters.query(request);
+      Parameters parameters = post ? RequestParameters.body(request, body, false) : RequestParameters.query(request);
       String iss = issuer.of(request);
       outcome = AuthorizeService.isApprovalForm(parameters) && post
           ? service.decide(parameters, approverRole == null ? service.configUsers()

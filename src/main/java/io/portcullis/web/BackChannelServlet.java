@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 
@@ -22,10 +23,12 @@ abstract class BackChannelServlet extends HttpServlet {
 
   protected final transient Responses responses;
   private final String endpoint;
+  private final Duration bodyTimeout;
 
-  BackChannelServlet(Responses responses, String endpoint) {
+  BackChannelServlet(Responses responses, String endpoint, Duration bodyTimeout) {
     this.responses = responses;
     this.endpoint = endpoint;
+    this.bodyTimeout = bodyTimeout;
   }
 
   /** Answers a request whose form has been checked; {@code authorization} may be {@code null}. */
@@ -34,6 +37,12 @@ abstract class BackChannelServlet extends HttpServlet {
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    BodyReader.read(request, response, bodyTimeout, body -> answer(request, response, body),
+        problem -> responses.tokenError(response, problem));
+  }
+
+  /** The whole body has arrived. */
+  private void answer(HttpServletRequest request, HttpServletResponse response, byte[] body) throws IOException {
     try {
       String query = request.getQueryString();
       if (query != null && !query.isEmpty()) {
@@ -47,9 +56,8 @@ abstract class BackChannelServlet extends HttpServlet {
         throw OAuthException.invalidRequest("the request has more than one Authorization header");
       }
       answer(request, response, authorization.isEmpty() ? null : authorization.get(0),
-          RequestParameters.body(request, true));
+          RequestParameters.body(request, body, true));
     } catch (OAuthException e) {
-      RequestParameters.discardBody(request);
       responses.tokenError(response, e);
     } catch (StoreUnavailableException e) {
       LOG.log(System.Logger.Level.ERROR, endpoint + " request refused: store unavailable: " + e.getMessage());

@@ -20,8 +20,9 @@ final class IntrospectionServlet extends BackChannelServlet {
   private final transient IntrospectionService service;
   private final transient Issuer issuer;
 
-  IntrospectionServlet(IntrospectionService service, Responses responses, Issuer issuer) {
-    super(responses, "introspection");
+  IntrospectionServlet(IntrospectionService service, Responses responses, Issuer issuer,
+      java.time.Duration bodyTimeout) {
+    super(responses, "introspection", bodyTimeout);
     this.service = service;
     this.issuer = issuer;
   }

@@ -25,6 +25,7 @@ import jakarta.servlet.ServletRegistration;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -63,15 +64,16 @@ public final class PortcullisBootstrap implements ServletContextListener {
         audit);
     BearerTokenValidator bearer = new BearerTokenValidator(config, store);
 
+    Duration bodyTimeout = config.transport().requestBodyTimeout();
     addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses,
-        config.usesContainerUsers() ? config.approverRole() : null, issuer), AuthorizeServlet.PATH);
-    addServlet(context, "portcullis-token", new TokenServlet(token, responses, ClientRegistration.GRANT_TYPES),
-        TokenServlet.PATH);
+        config.usesContainerUsers() ? config.approverRole() : null, issuer, bodyTimeout), AuthorizeServlet.PATH);
+    addServlet(context, "portcullis-token", new TokenServlet(token, responses, ClientRegistration.GRANT_TYPES,
+        bodyTimeout), TokenServlet.PATH);
     addServlet(context, "portcullis-refresh", new TokenServlet(token, responses,
-        Set.of(ClientRegistration.REFRESH_TOKEN)), TokenServlet.REFRESH_PATH);
-    addServlet(context, "portcullis-introspect", new IntrospectionServlet(introspection, responses, issuer),
-        IntrospectionServlet.PATH, IntrospectionServlet.WEBMETHODS_PATH);
-    addServlet(context, "portcullis-revoke", new RevocationServlet(revocation, responses),
+        Set.of(ClientRegistration.REFRESH_TOKEN), bodyTimeout), TokenServlet.REFRESH_PATH);
+    addServlet(context, "portcullis-introspect", new IntrospectionServlet(introspection, responses, issuer,
+        bodyTimeout), IntrospectionServlet.PATH, IntrospectionServlet.WEBMETHODS_PATH);
+    addServlet(context, "portcullis-revoke", new RevocationServlet(revocation, responses, bodyTimeout),
         RevocationServlet.PATH, RevocationServlet.WEBMETHODS_PATH);
     addServlet(context, "portcullis-metadata", new MetadataServlet(config, issuer), MetadataServlet.PATH);
     if (isStandaloneWar(context)) {
@@ -81,11 +83,13 @@ public final class PortcullisBootstrap implements ServletContextListener {
     FilterRegistration.Dynamic transport = context.addFilter("portcullis-transport",
         new TransportSecurityFilter(config.transport(), responses,
             path -> MetadataServlet.PATH.equals(path) || config.routeFor(path).map(r -> r.isPublic()).orElse(false)));
+    transport.setAsyncSupported(true);
     transport.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-bearer",
         new BearerTokenFilter(bearer, responses, Set.of(AuthorizeServlet.PATH, TokenServlet.PATH,
             TokenServlet.REFRESH_PATH, IntrospectionServlet.PATH, IntrospectionServlet.WEBMETHODS_PATH,
             RevocationServlet.PATH, RevocationServlet.WEBMETHODS_PATH, MetadataServlet.PATH)));
+    filter.setAsyncSupported(true);
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
 
     for (String warning : config.warnings()) {
@@ -136,5 +140,7 @@ public final class PortcullisBootstrap implements ServletContextListener {
     ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
     registration.addMapping(paths);
     registration.setLoadOnStartup(1);
+    // Bodies are read with non-blocking IO (BodyReader): a slow client holds no thread.
+    registration.setAsyncSupported(true);
   }
 }

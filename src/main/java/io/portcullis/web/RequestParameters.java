@@ -56,7 +56,11 @@ final class RequestParameters {
   static Parameters body(HttpServletRequest request, boolean allowJson) throws IOException {
     // Read first, whatever follows: a body left unread when the answer goes out makes the
     // container close the connection, and a client that reuses it for its next request fails.
-    byte[] body = readBody(request);
+    return body(request, readBody(request), allowJson);
+  }
+
+  /** Like {@link #body(HttpServletRequest, boolean)}, for a body already read ({@link BodyReader}). */
+  static Parameters body(HttpServletRequest request, byte[] body, boolean allowJson) {
     // The header as sent: containers parse its charset on getContentType() and some throw for
     // one they do not know (Jetty: UnsupportedCharsetException), before we could refuse it.
     String mediaType = mediaType(request.getHeader("Content-Type"));
@@ -95,7 +99,8 @@ final class RequestParameters {
     return type;
   }
 
-  private static byte[] readBody(HttpServletRequest request) throws IOException {
+  /** The whole body, the blocking way; 413 above {@link #MAX_BODY_BYTES}. */
+  static byte[] readBody(HttpServletRequest request) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     byte[] buffer = new byte[4096];
     try (InputStream in = request.getInputStream()) {
@@ -116,19 +121,6 @@ final class RequestParameters {
   }
 
   /**
-   * Reads and drops whatever of the body is still unread, before an error answer: a request
-   * refused before its body was read (a query where none belongs, two Authorization headers)
-   * must not leave it on the connection either.
-   */
-  static void discardBody(HttpServletRequest request) {
-    try {
-      drain(request.getInputStream(), new byte[4096]);
-    } catch (IOException | IllegalStateException nothingToRead) {
-      // the client went away, or the body was taken as a reader: nothing left to drain here
-    }
-  }
-
-  /**
    * Reads and drops what is left of a refused body, up to {@link #MAX_DRAINED_BYTES}: a client
    * still sending when the answer comes and the connection closes would see a reset instead of
    * the 413. Anything longer is cut off by closing the connection.
@@ -142,7 +134,7 @@ final class RequestParameters {
   }
 
 
-  private static OAuthException tooLarge() {
+  static OAuthException tooLarge() {
     return OAuthException.of("invalid_request", 413, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
   }
 

@@ -17,8 +17,8 @@ final class RevocationServlet extends BackChannelServlet {
 
   private final transient RevocationService service;
 
-  RevocationServlet(RevocationService service, Responses responses) {
-    super(responses, "revocation");
+  RevocationServlet(RevocationService service, Responses responses, java.time.Duration bodyTimeout) {
+    super(responses, "revocation", bodyTimeout);
     this.service = service;
   }
 

@@ -20,8 +20,9 @@ final class TokenServlet extends BackChannelServlet {
   private final transient TokenService service;
   private final Set<String> offered;
 
-  TokenServlet(TokenService service, Responses responses, Set<String> offered) {
-    super(responses, "token");
+  TokenServlet(TokenService service, Responses responses, Set<String> offered,
+      java.time.Duration bodyTimeout) {
+    super(responses, "token", bodyTimeout);
     this.service = service;
     this.offered = Set.copyOf(offered);
   }

@@ -25,7 +25,8 @@ class ConfigLoaderTest {
 
   static final String TOP_KEYS = "issuer, realm, enforcePkce, pkceMethods, authorizationCodeTtlSeconds, "
       + "accessTokenTtlSeconds, refreshTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, "
-      + "users, scopeDescriptions, clients, routes, store, throttling, requireHttps, trustedProxies";
+      + "users, scopeDescriptions, clients, routes, store, throttling, requireHttps, trustedProxies, "
+      + "requestBodyTimeoutSeconds";
   static final String CLIENT_KEYS =
       "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds, grantTypes, "
           + "refreshTokenTtlSeconds, resourceServer";

@@ -1,0 +1,178 @@
+package io.portcullis.web;
+
+import io.portcullis.oauth.OAuthException;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Reads a request body without holding a container thread while the client sends it (Servlet
+ * non-blocking IO, {@link ReadListener}), within one deadline for the whole body, and then hands
+ * the complete body to the endpoint on a container thread.
+ *
+ * <p>So a slow client — one byte every few seconds, from hundreds of connections — holds no
+ * thread: everything else keeps being answered. What can go wrong is answered by the endpoint's
+ * own error rendering, never by the container's error page:
+ * <ul>
+ *   <li>a declared {@code Content-Length} above {@link RequestParameters#MAX_BODY_BYTES}: 413 at
+ *       once, without reading;
+ *   <li>a body that grows past the limit (chunked): 413 as soon as it does;
+ *   <li>a body not complete within the deadline: 400 {@code invalid_request};
+ *   <li>a body cut off (the connection ends before its declared length): 400
+ *       {@code invalid_request}, if anyone is still there to read it.
+ * </ul>
+ * Each refusal closes the connection, since the rest of the body is never read. Where a filter of
+ * another webapp in front does not support async processing, the body is read the blocking way.
+ */
+final class BodyReader implements ReadListener, AsyncListener {
+
+  /** What the endpoint does with a complete body; runs on a container thread. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(byte[] body) throws IOException;
+  }
+
+  /** How the endpoint answers a body it cannot have: its JSON or its error page. */
+  @FunctionalInterface
+  interface Refusal {
+    void refuse(OAuthException problem) throws IOException;
+  }
+
+  private static final System.Logger LOG = System.getLogger(BodyReader.class.getName());
+
+  private final AsyncContext async;
+  private final ServletInputStream in;
+  private final Duration deadline;
+  private final Handler handler;
+  private final Refusal refusal;
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private final byte[] buffer = new byte[4096];
+  /** Set once the body is handled or refused: exactly one of them runs, and completes the request. */
+  private final AtomicBoolean done = new AtomicBoolean();
+
+  private BodyReader(AsyncContext async, ServletInputStream in, Duration deadline, Handler handler,
+      Refusal refusal) {
+    this.async = async;
+    this.in = in;
+    this.deadline = deadline;
+    this.handler = handler;
+    this.refusal = refusal;
+  }
+
+  /** Reads the body of {@code request}, then calls {@code handler}, or {@code refusal} when it cannot. */
+  static void read(HttpServletRequest request, HttpServletResponse response, Duration deadline, Handler handler,
+      Refusal refusal) throws IOException {
+    if (request.getContentLengthLong() > RequestParameters.MAX_BODY_BYTES) {
+      response.setHeader("Connection", "close");
+      refusal.refuse(RequestParameters.tooLarge());
+      return;
+    }
+    if (!request.isAsyncSupported()) {
+      byte[] bytes;
+      try {
+        bytes = RequestParameters.readBody(request);
+      } catch (OAuthException e) {
+        refusal.refuse(e);
+        return;
+      }
+      handler.handle(bytes);
+      return;
+    }
+    AsyncContext async = request.startAsync(request, response);
+    async.setTimeout(deadline.toMillis());
+    BodyReader reader = new BodyReader(async, request.getInputStream(), deadline, handler, refusal);
+    async.addListener(reader);
+    reader.in.setReadListener(reader);
+  }
+
+  // ---- ReadListener ----
+
+  @Override
+  public void onDataAvailable() throws IOException {
+    while (!done.get() && in.isReady()) {
+      int n = in.read(buffer);
+      if (n < 0) {
+        return; // onAllDataRead follows
+      }
+      if (body.size() + n > RequestParameters.MAX_BODY_BYTES) {
+        refuse(RequestParameters.tooLarge());
+        return;
+      }
+      body.write(buffer, 0, n);
+    }
+  }
+
+  @Override
+  public void onAllDataRead() {
+    finish(() -> handler.handle(body.toByteArray()));
+  }
+
+  @Override
+  public void onError(Throwable problem) {
+    // The connection broke or ended before the declared length.
+    refuse(OAuthException.invalidRequest("the request body ended before its declared Content-Length"));
+  }
+
+  // ---- AsyncListener ----
+
+  @Override
+  public void onTimeout(AsyncEvent event) {
+    refuse(OAuthException.invalidRequest("the request body did not arrive within " + deadline.getSeconds()
+        + " seconds"));
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    refuse(OAuthException.invalidRequest("the request could not be read"));
+  }
+
+  @Override
+  public void onComplete(AsyncEvent event) {
+    // nothing to release
+  }
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {
+    // not restarted
+  }
+
+  // ---- once ----
+
+  private void refuse(OAuthException problem) {
+    finish(() -> {
+      HttpServletResponse response = (HttpServletResponse) async.getResponse();
+      response.setHeader("Connection", "close");
+      refusal.refuse(problem);
+    });
+  }
+
+  private interface Step {
+    void run() throws IOException;
+  }
+
+  private void finish(Step step) {
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      step.run();
+    } catch (IOException | RuntimeException e) {
+      // The client is gone, or the endpoint failed; nothing more can be told to anyone.
+      LOG.log(System.Logger.Level.DEBUG, "request abandoned while answering: " + e);
+    } finally {
+      try {
+        async.complete();
+      } catch (IllegalStateException alreadyCompleted) {
+        // the container completed it after an error of its own
+      }
+    }
+  }
+}
