@@ -16,6 +16,7 @@ import java.util.Set;
  * @param grantTypes   the grants this client may use ({@link #AUTHORIZATION_CODE} by default)
  * @param refreshTokenTtl how long this client's refresh tokens live
  * @param resourceServer may introspect every client's tokens, not only its own
+ * @param maxLiveTokens  live access tokens this client may hold at once; past it, no more are issued
  */
 public record ClientRegistration(
     String clientId,
@@ -27,7 +28,11 @@ public record ClientRegistration(
     Duration accessTokenTtl,
     Set<String> grantTypes,
     Duration refreshTokenTtl,
-    boolean resourceServer) {
+    boolean resourceServer,
+    long maxLiveTokens) {
+
+  /** {@code maxLiveTokensPerClient} unless the config says otherwise. */
+  public static final long DEFAULT_MAX_LIVE_TOKENS = 100_000;
 
   public static final String AUTHORIZATION_CODE = "authorization_code";
   public static final String REFRESH_TOKEN = "refresh_token";
@@ -42,6 +47,14 @@ public record ClientRegistration(
         Duration.ofDays(1), false);
   }
 
+  /** With the default live-token quota. */
+  public ClientRegistration(String clientId, StoredSecret secret, String name, List<String> redirectUris,
+      Set<String> scopes, boolean pkceRequired, Duration accessTokenTtl, Set<String> grantTypes,
+      Duration refreshTokenTtl, boolean resourceServer) {
+    this(clientId, secret, name, redirectUris, scopes, pkceRequired, accessTokenTtl, grantTypes, refreshTokenTtl,
+        resourceServer, DEFAULT_MAX_LIVE_TOKENS);
+  }
+
   public ClientRegistration {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(name, "name");
@@ -50,6 +63,9 @@ public record ClientRegistration(
     Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
     grantTypes = Set.copyOf(grantTypes);
     Objects.requireNonNull(refreshTokenTtl, "refreshTokenTtl");
+    if (maxLiveTokens < 1) {
+      throw new IllegalArgumentException("maxLiveTokens must be at least 1");
+    }
     if (!GRANT_TYPES.containsAll(grantTypes)) {
       throw new IllegalArgumentException("unknown grant type in " + grantTypes);
     }

@@ -22,10 +22,11 @@ final class ClientsReader {
    * @param enforcePkce the top-level {@code enforcePkce}, which a client may tighten
    * @param tokenTtl    the top-level access-token lifetime, a client's default
    * @param refreshTtl  the top-level refresh-token lifetime, a client's default
+   * @param maxLiveTokens the top-level {@code maxLiveTokensPerClient}, a client's default
    * @return the valid clients by client id; a client with any problem is left out
    */
   static Map<String, ClientRegistration> read(JsonFields top, boolean enforcePkce, Duration tokenTtl,
-      Duration refreshTtl, ConfigProblems problems) {
+      Duration refreshTtl, long maxLiveTokens, ConfigProblems problems) {
     JsonArray array = top.array("clients", true);
     Map<String, ClientRegistration> clients = new LinkedHashMap<>();
     if (array == null) {
@@ -65,12 +66,13 @@ final class ClientsReader {
       long refreshTtlSeconds = client.number("refreshTokenTtlSeconds", refreshTtl.getSeconds(), 60,
           ConfigLoader.MAX_REFRESH_TOKEN_TTL);
       boolean resourceServer = client.bool("resourceServer", false);
+      long liveTokens = client.number("maxLiveTokens", maxLiveTokens, 1, ConfigLoader.MAX_LIVE_TOKENS);
       if (resourceServer && encodedSecret == null) {
         problems.error(client.at("resourceServer"), "needs a clientSecret: introspection is for confidential clients");
       }
       client.rejectUnknownKeys(List.of("clientId", "clientSecret", "name",
           "redirectUris", "scopes", "enforcePkce", "accessTokenTtlSeconds", "grantTypes",
-          "refreshTokenTtlSeconds", "resourceServer"));
+          "refreshTokenTtlSeconds", "resourceServer", "maxLiveTokens"));
       if (problems.errorCount() > errorsBefore || clientId == null) {
         return;
       }
@@ -81,7 +83,7 @@ final class ClientsReader {
       }
       clients.put(clientId, new ClientRegistration(clientId, secret, name == null ? clientId : name,
           redirectUris, scopes, pkceRequired, Duration.ofSeconds(ttl), grantTypes,
-          Duration.ofSeconds(refreshTtlSeconds), resourceServer));
+          Duration.ofSeconds(refreshTtlSeconds), resourceServer, liveTokens));
     });
     // An unknown client_id is checked against a decoy of the most common kind (StoredSecret.decoyFor):
     // with kinds mixed, timing tells the ids of the rarer kinds from unknown ones.

@@ -36,12 +36,14 @@ public final class ConfigLoader {
   private static final List<String> KEYS = List.of("issuer", "realm", "enforcePkce",
       "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
       "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
-      "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies", "requestBodyTimeoutSeconds");
+      "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies", "requestBodyTimeoutSeconds", "maxLiveTokensPerClient",
+      "maxGrantLifetimeSeconds");
 
   // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.
   static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
   private static final int MAX_CODE_TTL = 3600;
   static final int MAX_REFRESH_TOKEN_TTL = 365 * 24 * 3600;
+  static final long MAX_LIVE_TOKENS = 1_000_000_000;
 
   private ConfigLoader() {}
 
@@ -128,6 +130,10 @@ public final class ConfigLoader {
         top.number("authorizationRequestTtlSeconds", 600, 10, 3600));
     Duration refreshTtl = Duration.ofSeconds(
         top.number("refreshTokenTtlSeconds", 86_400, 60, MAX_REFRESH_TOKEN_TTL));
+    Duration grantLifetime = Duration.ofSeconds(
+        top.number("maxGrantLifetimeSeconds", 30 * 86_400, 60, MAX_REFRESH_TOKEN_TTL));
+    long liveTokens = top.number("maxLiveTokensPerClient", ClientRegistration.DEFAULT_MAX_LIVE_TOKENS, 1,
+        MAX_LIVE_TOKENS);
     String userSource = top.string("userSource", false);
     String approverRole = top.string("approverRole", false);
     Map<String, UserAccount> users = Map.of();
@@ -150,7 +156,8 @@ public final class ConfigLoader {
       problems.error("userSource", "must be \"config\" or \"container\", not \"" + userSource + "\"");
     }
     Map<String, String> scopeDescriptions = ScopeDescriptionsReader.read(top, problems);
-    Map<String, ClientRegistration> clients = ClientsReader.read(top, enforcePkce, tokenTtl, refreshTtl, problems);
+    Map<String, ClientRegistration> clients = ClientsReader.read(top, enforcePkce, tokenTtl, refreshTtl, liveTokens,
+        problems);
     List<RouteRule> routes = RoutesReader.read(top, clients.values(), problems);
     StoreSettings store = StoreReader.read(top, problems);
     ThrottlingSettings throttling = ThrottlingReader.read(top);
@@ -160,7 +167,7 @@ public final class ConfigLoader {
       return null;
     }
     return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
-        tokenTtl, refreshTtl, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
+        tokenTtl, refreshTtl, grantLifetime, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
         throttling, transport, problems.warnings());
   }
 }

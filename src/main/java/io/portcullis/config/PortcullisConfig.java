@@ -17,6 +17,7 @@ import java.util.Set;
  * @param approverRole with container users, the role an approver must have; otherwise null
  * @param scopeDescriptions plain words for scopes, shown on the approval page
  * @param routes      sorted longest pattern first, so the first match is the most specific
+ * @param maxGrantLifetime how long a grant lives at most, however often it is refreshed
  * @param throttling  limits on failed passwords and client secrets
  * @param transport   whether TLS is required, and which proxies' forwarding headers count
  * @param warnings    things that work but should not stay so (plain-text secrets, ...)
@@ -30,6 +31,7 @@ public record PortcullisConfig(
     Duration authorizationCodeTtl,
     Duration accessTokenTtl,
     Duration refreshTokenTtl,
+    Duration maxGrantLifetime,
     Duration authorizationRequestTtl,
     String userSource,
     String approverRole,

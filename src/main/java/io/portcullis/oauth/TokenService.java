@@ -101,6 +101,7 @@ public final class TokenService {
       }
     }
 
+    requireRoomForAToken(client);
     Instant now = clock.instant();
     CodeRedemption redemption = store.redeemAuthorizationCode(code, now.plus(longestTokenTtl));
     if (redemption instanceof CodeRedemption.AlreadyUsed used) {
@@ -143,7 +144,7 @@ public final class TokenService {
     String grantedScope = narrow(granted.scope(), narrowed);
 
     return issue(client, granted.grantId(), granted.username(), grantedScope, granted.scope(), now,
-        ClientRegistration.AUTHORIZATION_CODE, address);
+        now.plus(config.maxGrantLifetime()), ClientRegistration.AUTHORIZATION_CODE, address);
   }
 
   /** RFC 6749 §6 with rotation: each use spends the refresh token and buys a new one. */
@@ -157,6 +158,7 @@ public final class TokenService {
       store.findRefreshToken(presented).filter(t -> t.clientId().equals(client.clientId()))
           .ifPresent(t -> narrow(t.scope(), new LinkedHashSet<>(narrowed)));
     }
+    requireRoomForAToken(client);
     Instant now = clock.instant();
     RefreshRotation rotation = store.rotateRefreshToken(presented, client.clientId(), now.plus(longestTokenTtl));
     if (rotation instanceof RefreshRotation.AlreadyUsed used) {
@@ -172,8 +174,12 @@ public final class TokenService {
       throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
     }
     RefreshToken spent = rotated.token();
-    return issue(client, spent.grantId(), spent.username(), narrow(spent.scope(), narrowed), spent.scope(), now,
-        ClientRegistration.REFRESH_TOKEN, address);
+    // What the user granted, as far as the client's registration still allows it: a scope taken
+    // from the registration since is not handed out again.
+    String stillAllowed = Scopes.format(Scopes.split(spent.scope()).stream().filter(client.scopes()::contains)
+        .toList());
+    return issue(client, spent.grantId(), spent.username(), narrow(stillAllowed, narrowed), stillAllowed, now,
+        Instant.ofEpochSecond(spent.grantEndsAtEpochSecond()), ClientRegistration.REFRESH_TOKEN, address);
   }
 
   /** RFC 6749 §4.4: the client acts for itself; no user, no refresh token. */
@@ -185,8 +191,10 @@ public final class TokenService {
     Instant now = clock.instant();
     Duration ttl = client.accessTokenTtl();
     String token = random.token();
-    store.saveAccessToken(token, new AccessToken(random.grantId(), client.clientId(), null, scope,
-        now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
+    if (!store.saveAccessTokenWithinQuota(token, new AccessToken(random.grantId(), client.clientId(), null, scope,
+        now.getEpochSecond(), now.plus(ttl).getEpochSecond()), client.maxLiveTokens())) {
+      throw quotaReached(client);
+    }
     audit.record("token_issued", "success", client.clientId(), null, address,
         "grant_type", ClientRegistration.CLIENT_CREDENTIALS, "scope", scope);
     return new TokenResponse(token, "Bearer", ttl.getSeconds(), scope);
@@ -197,20 +205,45 @@ public final class TokenService {
    * token keeps the grant's whole scope (RFC 6749 §6), even when this access token was narrowed.
    */
   private TokenResponse issue(ClientRegistration client, long grantId, String username, String scope,
-      String grantScope, Instant now, String grantType, String address) {
-    audit.record("token_issued", "success", client.clientId(), username, address, "grant_type", grantType,
-        "scope", scope);
-    Duration ttl = client.accessTokenTtl();
+      String grantScope, Instant now, Instant grantEnds, String grantType, String address) {
+    // No token outlives its grant (maxGrantLifetimeSeconds), however often the grant is refreshed.
+    Instant expires = earlier(now.plus(client.accessTokenTtl()), grantEnds);
     String token = random.token();
-    store.saveAccessToken(token, new AccessToken(grantId, client.clientId(), username, scope,
-        now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
+    if (!store.saveAccessTokenWithinQuota(token, new AccessToken(grantId, client.clientId(), username, scope,
+        now.getEpochSecond(), expires.getEpochSecond()), client.maxLiveTokens())) {
+      throw quotaReached(client);
+    }
     String refresh = null;
     if (client.mayUse(ClientRegistration.REFRESH_TOKEN)) {
       refresh = random.token();
       store.saveRefreshToken(refresh, new RefreshToken(grantId, client.clientId(), username, grantScope,
-          now.getEpochSecond(), now.plus(client.refreshTokenTtl()).getEpochSecond()));
+          now.getEpochSecond(), earlier(now.plus(client.refreshTokenTtl()), grantEnds).getEpochSecond(),
+          grantEnds.getEpochSecond()));
     }
-    return new TokenResponse(token, "Bearer", ttl.getSeconds(), scope, refresh);
+    audit.record("token_issued", "success", client.clientId(), username, address, "grant_type", grantType,
+        "scope", scope);
+    return new TokenResponse(token, "Bearer", Math.max(0, expires.getEpochSecond() - now.getEpochSecond()), scope,
+        refresh);
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * Checked before a code or refresh token is spent, so a client at its quota keeps them; the
+   * save itself checks again, atomically.
+   */
+  private void requireRoomForAToken(ClientRegistration client) {
+    if (store.liveAccessTokens(client.clientId()) >= client.maxLiveTokens()) {
+      throw quotaReached(client);
+    }
+  }
+
+  /** A client at its quota of live tokens gets no more (one client must not crowd out the others). */
+  private static OAuthException quotaReached(ClientRegistration client) {
+    return OAuthException.of("temporarily_unavailable", 429, "this client already holds its limit of "
+        + client.maxLiveTokens() + " live access tokens; reuse them until they expire, or revoke some");
   }
 
   private static Set<String> requestedScope(Parameters body) {

@@ -34,6 +34,11 @@ public final class CaffeineTokenStore implements TokenStore {
    */
   private final Cache<SecretKey, UsedCode> usedCodes;
   private final Cache<SecretKey, AccessToken> tokens;
+  /**
+   * Live access tokens per client, for {@code maxLiveTokens}: one more on every save, one less
+   * whenever a token leaves the cache (expired, evicted, revoked). Keyed by configured client ids.
+   */
+  private final ConcurrentMap<String, AtomicLong> liveTokensByClient = new java.util.concurrent.ConcurrentHashMap<>();
   private final Cache<SecretKey, RefreshToken> refreshTokens;
   /** Rotated refresh tokens, remembered as long as their successors may live. */
   private final Cache<SecretKey, UsedCode> usedRefreshTokens;
@@ -60,7 +65,13 @@ public final class CaffeineTokenStore implements TokenStore {
     };
     this.pending = cache(settings.maxPendingAuthorizations(), ticker);
     this.codes = cache(settings.maxAuthorizationCodes(), ticker);
-    this.tokens = cache(settings.maxAccessTokens(), ticker);
+    this.tokens = this.<SecretKey, AccessToken>builder(settings.maxAccessTokens(), ticker)
+        .removalListener((key, token, cause) -> {
+          if (token != null) {
+            liveTokens(token.clientId()).decrementAndGet();
+          }
+        })
+        .build();
     this.usedCodes = memory("spent authorization codes", settings.maxAccessTokens(), ticker);
     this.refreshTokens = cache(settings.maxAccessTokens(), ticker);
     this.usedRefreshTokens = memory("spent refresh tokens", settings.maxAccessTokens(), ticker);
@@ -222,7 +233,44 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public void saveAccessToken(String token, AccessToken value) {
+    liveTokens(value.clientId()).incrementAndGet();
     tokens.put(SecretKey.of(token), value);
+  }
+
+  @Override
+  public boolean saveAccessTokenWithinQuota(String token, AccessToken value, long maxLive) {
+    AtomicLong live = liveTokens(value.clientId());
+    if (!takePlace(live, maxLive)) {
+      // Expired tokens leave the count when the cache notices them: let it look now, then once more.
+      tokens.cleanUp();
+      if (!takePlace(live, maxLive)) {
+        return false;
+      }
+    }
+    tokens.put(SecretKey.of(token), value);
+    return true;
+  }
+
+  private static boolean takePlace(AtomicLong live, long maxLive) {
+    while (true) {
+      long now = live.get();
+      if (now >= maxLive) {
+        return false;
+      }
+      if (live.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
+  @Override
+  public long liveAccessTokens(String clientId) {
+    AtomicLong live = liveTokensByClient.get(clientId);
+    return live == null ? 0 : Math.max(0, live.get());
+  }
+
+  private AtomicLong liveTokens(String clientId) {
+    return liveTokensByClient.computeIfAbsent(clientId, id -> new AtomicLong());
   }
 
   @Override

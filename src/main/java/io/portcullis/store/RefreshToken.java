@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * What a refresh token stands for (RFC 6749 §6): the grant it continues, whose scope it keeps
  * whatever the access tokens it buys were narrowed to. Single use: each use rotates it.
+ *
+ * @param grantEndsAtEpochSecond when the grant ends however often it is refreshed
+ *                               ({@code maxGrantLifetimeSeconds} after the user approved it)
  */
 public record RefreshToken(
     long grantId,
@@ -13,7 +16,8 @@ public record RefreshToken(
     String username,
     String scope,
     long issuedAtEpochSecond,
-    long expiresAtEpochSecond) implements Expiring {
+    long expiresAtEpochSecond,
+    long grantEndsAtEpochSecond) implements Expiring {
 
   public RefreshToken {
     Objects.requireNonNull(clientId, "clientId");

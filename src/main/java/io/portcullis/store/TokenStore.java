@@ -40,6 +40,17 @@ public interface TokenStore extends AutoCloseable {
 
   void saveAccessToken(String token, AccessToken accessToken);
 
+  /**
+   * Saves the token unless its client already holds {@code maxLive} live access tokens: one atomic
+   * step per client, so parallel requests cannot all slip under the quota.
+   *
+   * @return false when the client is at its quota; nothing was saved
+   */
+  boolean saveAccessTokenWithinQuota(String token, AccessToken accessToken, long maxLive);
+
+  /** The access tokens of {@code clientId} not yet expired or removed (revoked grants' tokens count until they expire). */
+  long liveAccessTokens(String clientId);
+
   /** The token, unless unknown, expired, or its grant was revoked. */
   Optional<AccessToken> findAccessToken(String token);
 

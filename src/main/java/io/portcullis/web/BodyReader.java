@@ -23,14 +23,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * own error rendering, never by the container's error page:
  * <ul>
  *   <li>a declared {@code Content-Length} above {@link RequestParameters#MAX_BODY_BYTES}: 413 at
- *       once, without reading;
+ *       once, before reading any of it;
  *   <li>a body that grows past the limit (chunked): 413 as soon as it does;
  *   <li>a body not complete within the deadline: 400 {@code invalid_request};
  *   <li>a body cut off (the connection ends before its declared length): 400
  *       {@code invalid_request}, if anyone is still there to read it.
  * </ul>
- * Each refusal closes the connection, since the rest of the body is never read. Where a filter of
- * another webapp in front does not support async processing, the body is read the blocking way.
+ * Each refusal closes the connection, since the rest of the body is never used. After a 413 the
+ * rest is still read and dropped, up to {@link RequestParameters#MAX_DRAINED_BYTES} and within
+ * the deadline: a client still sending when the connection closes would get a reset that can
+ * destroy the answer it has not read yet. Where a filter of another webapp in front does not
+ * support async processing, the body is read the blocking way.
  */
 final class BodyReader implements ReadListener, AsyncListener {
 
@@ -55,8 +58,13 @@ final class BodyReader implements ReadListener, AsyncListener {
   private final Refusal refusal;
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
   private final byte[] buffer = new byte[4096];
-  /** Set once the body is handled or refused: exactly one of them runs, and completes the request. */
+  /** Set once the body is handled or refused: exactly one of them runs. */
   private final AtomicBoolean done = new AtomicBoolean();
+  /** Set once the request is completed, by the answer or after the drain that follows a 413. */
+  private final AtomicBoolean completed = new AtomicBoolean();
+  /** After a 413: the answer is out, what still comes is read and dropped. */
+  private volatile boolean draining;
+  private long drained;
 
   private BodyReader(AsyncContext async, ServletInputStream in, Duration deadline, Handler handler,
       Refusal refusal) {
@@ -70,11 +78,6 @@ final class BodyReader implements ReadListener, AsyncListener {
   /** Reads the body of {@code request}, then calls {@code handler}, or {@code refusal} when it cannot. */
   static void read(HttpServletRequest request, HttpServletResponse response, Duration deadline, Handler handler,
       Refusal refusal) throws IOException {
-    if (request.getContentLengthLong() > RequestParameters.MAX_BODY_BYTES) {
-      response.setHeader("Connection", "close");
-      refusal.refuse(RequestParameters.tooLarge());
-      return;
-    }
     if (!request.isAsyncSupported()) {
       byte[] bytes;
       try {
@@ -90,6 +93,9 @@ final class BodyReader implements ReadListener, AsyncListener {
     async.setTimeout(deadline.toMillis());
     BodyReader reader = new BodyReader(async, request.getInputStream(), deadline, handler, refusal);
     async.addListener(reader);
+    if (request.getContentLengthLong() > RequestParameters.MAX_BODY_BYTES) {
+      reader.refuse(RequestParameters.tooLarge()); // at once, before any of it is read
+    }
     reader.in.setReadListener(reader);
   }
 
@@ -97,41 +103,65 @@ final class BodyReader implements ReadListener, AsyncListener {
 
   @Override
   public void onDataAvailable() throws IOException {
-    while (!done.get() && in.isReady()) {
+    while (!completed.get() && in.isReady()) {
       int n = in.read(buffer);
       if (n < 0) {
         return; // onAllDataRead follows
       }
-      if (body.size() + n > RequestParameters.MAX_BODY_BYTES) {
-        refuse(RequestParameters.tooLarge());
+      if (draining) {
+        drained += n;
+        if (drained >= RequestParameters.MAX_DRAINED_BYTES) {
+          complete(); // enough: a client sending more than this is not waiting for an answer
+          return;
+        }
+      } else if (done.get()) {
         return;
+      } else if (body.size() + n > RequestParameters.MAX_BODY_BYTES) {
+        refuse(RequestParameters.tooLarge());
+      } else {
+        body.write(buffer, 0, n);
       }
-      body.write(buffer, 0, n);
     }
   }
 
   @Override
   public void onAllDataRead() {
-    finish(() -> handler.handle(body.toByteArray()));
+    if (draining) {
+      complete();
+    } else {
+      finish(() -> handler.handle(body.toByteArray()));
+    }
   }
 
   @Override
   public void onError(Throwable problem) {
-    // The connection broke or ended before the declared length.
-    refuse(OAuthException.invalidRequest("the request body ended before its declared Content-Length"));
+    if (draining) {
+      complete();
+    } else {
+      // The connection broke or ended before the declared length.
+      refuse(OAuthException.invalidRequest("the request body ended before its declared Content-Length"));
+    }
   }
 
   // ---- AsyncListener ----
 
   @Override
   public void onTimeout(AsyncEvent event) {
-    refuse(OAuthException.invalidRequest("the request body did not arrive within " + deadline.getSeconds()
-        + " seconds"));
+    if (draining) {
+      complete();
+    } else {
+      refuse(OAuthException.invalidRequest("the request body did not arrive within " + deadline.getSeconds()
+          + " seconds"));
+    }
   }
 
   @Override
   public void onError(AsyncEvent event) {
-    refuse(OAuthException.invalidRequest("the request could not be read"));
+    if (draining) {
+      complete();
+    } else {
+      refuse(OAuthException.invalidRequest("the request could not be read"));
+    }
   }
 
   @Override
@@ -147,11 +177,16 @@ final class BodyReader implements ReadListener, AsyncListener {
   // ---- once ----
 
   private void refuse(OAuthException problem) {
+    boolean tooLarge = problem.status() == 413;
     finish(() -> {
       HttpServletResponse response = (HttpServletResponse) async.getResponse();
       response.setHeader("Connection", "close");
       refusal.refuse(problem);
-    });
+      if (tooLarge) {
+        response.flushBuffer(); // the answer goes out now; the drain that follows is only for the connection
+        draining = true;
+      }
+    }, !tooLarge);
   }
 
   private interface Step {
@@ -159,15 +194,30 @@ final class BodyReader implements ReadListener, AsyncListener {
   }
 
   private void finish(Step step) {
+    finish(step, true);
+  }
+
+  /** Runs the one answer; completes the request then, unless a drain is to follow it. */
+  private void finish(Step step, boolean thenComplete) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
+    boolean complete = thenComplete;
     try {
       step.run();
     } catch (IOException | RuntimeException e) {
       // The client is gone, or the endpoint failed; nothing more can be told to anyone.
       LOG.log(System.Logger.Level.DEBUG, "request abandoned while answering: " + e);
+      complete = true;
     } finally {
+      if (complete) {
+        complete();
+      }
+    }
+  }
+
+  private void complete() {
+    if (completed.compareAndSet(false, true)) {
       try {
         async.complete();
       } catch (IllegalStateException alreadyCompleted) {

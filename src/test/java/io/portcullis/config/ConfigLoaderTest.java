@@ -26,10 +26,10 @@ class ConfigLoaderTest {
   static final String TOP_KEYS = "issuer, realm, enforcePkce, pkceMethods, authorizationCodeTtlSeconds, "
       + "accessTokenTtlSeconds, refreshTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, "
       + "users, scopeDescriptions, clients, routes, store, throttling, requireHttps, trustedProxies, "
-      + "requestBodyTimeoutSeconds";
+      + "requestBodyTimeoutSeconds, maxLiveTokensPerClient, maxGrantLifetimeSeconds";
   static final String CLIENT_KEYS =
       "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds, grantTypes, "
-          + "refreshTokenTtlSeconds, resourceServer";
+          + "refreshTokenTtlSeconds, resourceServer, maxLiveTokens";
   static final String SEED_CLIENT = "374b1fae-4405-411b-85a0-6e1ab90923ba";
 
   @TempDir Path dir;

@@ -74,6 +74,8 @@ final class OAuthFixture {
   static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
   final MutableClock clock = new MutableClock();
+  /** The config file's text, for a test that loads a changed one. */
+  final String json;
   final PortcullisConfig config;
   final CaffeineTokenStore store;
   final RandomValues random = new RandomValues();
@@ -133,6 +135,7 @@ final class OAuthFixture {
           ]
         }
         """.formatted(extraTopLevel, BOB_PASSWORD, extraClients, HASHED_CLIENT_SECRET);
+    this.json = json;
     try {
       config = ConfigLoader.load("test", JsonParser.parseString(json));
     } catch (ConfigException e) {
@@ -162,6 +165,11 @@ final class OAuthFixture {
   /** {@code "issuer"} set, so the one-argument start and decide send it as {@code iss}. */
   static OAuthFixture withIssuer(String issuer) {
     return new OAuthFixture("\"issuer\": \"" + issuer + "\",");
+  }
+
+  /** Top-level keys of its own, given as JSON members each followed by a comma. */
+  static OAuthFixture withTopLevel(String members) {
+    return new OAuthFixture(members);
   }
 
   /** One more client, given as a JSON object followed by a comma. */

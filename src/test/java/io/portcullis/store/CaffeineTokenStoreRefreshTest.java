@@ -178,6 +178,6 @@ class CaffeineTokenStoreRefreshTest {
 
   static RefreshToken refresh(long grantId, String clientId, long ttlSeconds) {
     return new RefreshToken(grantId, clientId, "alice", "email profile", T0.getEpochSecond(),
-        T0.plusSeconds(ttlSeconds).getEpochSecond());
+        T0.plusSeconds(ttlSeconds).getEpochSecond(), T0.plusSeconds(30 * 86_400).getEpochSecond());
   }
 }
