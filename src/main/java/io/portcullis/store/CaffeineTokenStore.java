@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.portcullis.config.StoreSettings;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,9 +54,12 @@ public final class CaffeineTokenStore implements TokenStore {
   static final long MAX_FAILURE_COUNTERS = 200_000;
 
   /** What a code or refresh token becomes once spent: enough to revoke its grant if reused. */
-  private record UsedCode(long grantId, String clientId, long expiresAtEpochSecond) implements Expiring {}
+  record UsedCode(long grantId, String clientId, long expiresAtEpochSecond) implements Expiring {}
 
-  private record RevokedGrant(long expiresAtEpochSecond) implements Expiring {}
+  record RevokedGrant(long expiresAtEpochSecond) implements Expiring {}
+
+  /** Where live entries outlast a restart ({@code store.snapshotFile}); {@code null} for nowhere. */
+  private final java.nio.file.Path snapshotFile;
 
   public CaffeineTokenStore(StoreSettings settings, Clock clock) {
     this.clock = clock;
@@ -78,6 +82,45 @@ public final class CaffeineTokenStore implements TokenStore {
     // Revocations must outlive eviction pressure: bounded only as a last resort.
     this.revokedGrants = memory("revoked grants", Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
     this.failures = cache(MAX_FAILURE_COUNTERS, ticker);
+    this.snapshotFile = settings.snapshotFile().orElse(null);
+    if (snapshotFile != null) {
+      restore();
+    }
+  }
+
+  /** Loads what the last graceful shutdown saved, then deletes the file (see {@link StoreSnapshot}). */
+  private void restore() {
+    if (!java.nio.file.Files.exists(snapshotFile)) {
+      LOG.log(System.Logger.Level.INFO, "no store snapshot at " + snapshotFile + "; starting empty");
+      return;
+    }
+    try {
+      StoreSnapshot.Contents contents = StoreSnapshot.read(snapshotFile, clock.instant());
+      pending.putAll(contents.pending);
+      codes.putAll(contents.codes);
+      usedCodes.putAll(contents.usedCodes);
+      contents.tokens.values().forEach(token -> liveTokens(token.clientId()).incrementAndGet());
+      tokens.putAll(contents.tokens);
+      refreshTokens.putAll(contents.refreshTokens);
+      usedRefreshTokens.putAll(contents.usedRefreshTokens);
+      revokedGrants.putAll(contents.revokedGrants);
+      failures.putAll(contents.failures);
+      java.nio.file.Files.delete(snapshotFile);
+      LOG.log(System.Logger.Level.INFO, "restored " + contents.size() + " live entries (" + contents.tokens.size()
+          + " access tokens, " + contents.refreshTokens.size() + " refresh tokens) from " + snapshotFile);
+    } catch (StoreSnapshot.Unreadable e) {
+      java.nio.file.Path aside = snapshotFile.resolveSibling(snapshotFile.getFileName() + ".unreadable");
+      LOG.log(System.Logger.Level.ERROR, "store snapshot " + snapshotFile + " skipped, starting empty: "
+          + e.getMessage() + "; moved to " + aside);
+      try {
+        java.nio.file.Files.move(snapshotFile, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (java.io.IOException moveFailed) {
+        LOG.log(System.Logger.Level.ERROR, "could not move it aside: " + moveFailed);
+      }
+    } catch (java.io.IOException e) {
+      LOG.log(System.Logger.Level.ERROR, "store snapshot " + snapshotFile + " could not be read, starting empty: "
+          + e);
+    }
   }
 
   /**
@@ -357,6 +400,9 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public void close() {
+    if (snapshotFile != null) {
+      save();
+    }
     pending.invalidateAll();
     codes.invalidateAll();
     usedCodes.invalidateAll();
@@ -365,4 +411,24 @@ public final class CaffeineTokenStore implements TokenStore {
     usedRefreshTokens.invalidateAll();
     revokedGrants.invalidateAll();
   }
+  /** Writes every live entry to the snapshot file, for the next start (graceful shutdown). */
+  private void save() {
+    try {
+      tokens.cleanUp();
+      // Tokens of revoked grants are dead already: they are left behind.
+      Map<SecretKey, AccessToken> liveTokens = new java.util.HashMap<>(tokens.asMap());
+      liveTokens.values().removeIf(t -> revokedGrants.getIfPresent(t.grantId()) != null);
+      Map<SecretKey, RefreshToken> liveRefreshTokens = new java.util.HashMap<>(refreshTokens.asMap());
+      liveRefreshTokens.values().removeIf(t -> revokedGrants.getIfPresent(t.grantId()) != null);
+      StoreSnapshot.Contents contents = new StoreSnapshot.Contents(Map.copyOf(pending.asMap()),
+          Map.copyOf(codes.asMap()), Map.copyOf(usedCodes.asMap()), liveTokens, liveRefreshTokens,
+          Map.copyOf(usedRefreshTokens.asMap()), Map.copyOf(revokedGrants.asMap()), Map.copyOf(failures.asMap()));
+      StoreSnapshot.write(snapshotFile, contents);
+      LOG.log(System.Logger.Level.INFO, "saved " + contents.size() + " live entries to " + snapshotFile);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "the store snapshot could not be written to " + snapshotFile
+          + "; the next start begins empty: " + e);
+    }
+  }
+
 }

@@ -84,7 +84,8 @@ final class RequestParameters {
     if (contentType == null || contentType.isBlank()) {
       return null;
     }
-    String[] parts = contentType.split(";");
+    // -1: keep empty parts, so ";" is an empty type rather than no parts at all (found by fuzzing).
+    String[] parts = contentType.split(";", -1);
     String type = parts[0].trim().toLowerCase(Locale.ROOT);
     for (int i = 1; i < parts.length; i++) {
       String[] param = parts[i].trim().split("=", 2);

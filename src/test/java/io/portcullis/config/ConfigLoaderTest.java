@@ -296,7 +296,7 @@ class ConfigLoaderTest {
         "users[0].password: is required",
         "clients[0].enforcePKCE: unknown key (known keys: " + CLIENT_KEYS + ")",
         "routes[0].scope: unknown key (known keys: path, public, scopes)",
-        "store.maxTokens: unknown key (known keys: type, maxPendingAuthorizations, maxAuthorizationCodes, maxAccessTokens)"),
+        "store.maxTokens: unknown key (known keys: type, maxPendingAuthorizations, maxAuthorizationCodes, maxAccessTokens, snapshotFile)"),
         problems("""
             {
               "users": [{"username": "alice", "passwd": "{noop}x"}],
@@ -859,6 +859,17 @@ class ConfigLoaderTest {
             {"throttling": {"windowSeconds": 0, "userFailures": "ten", "userFailure": 3},
              "requireHttps": "yes", "trustedProxies": ["10.0.0.0/33", "proxy.example"], %s}
             """.formatted(ONE_CLIENT)));
+  }
+
+  @Test
+  void aSnapshotFileMustBeAnAbsolutePathInADirectoryThatExists() throws Exception {
+    Path file = dir.resolve("store.snapshot");
+    PortcullisConfig config = load("{\"store\": {\"snapshotFile\": \"%s\"}, %s}".formatted(file, ONE_CLIENT));
+    assertEquals(Optional.of(file), config.store().snapshotFile());
+    assertEquals(List.of("store.snapshotFile: must be an absolute path"),
+        problems("{\"store\": {\"snapshotFile\": \"store.snapshot\"}, %s}".formatted(ONE_CLIENT)));
+    assertEquals(List.of("store.snapshotFile: must be in a directory that exists"),
+        problems("{\"store\": {\"snapshotFile\": \"%s\"}, %s}".formatted(dir.resolve("no/such/dir/s"), ONE_CLIENT)));
   }
 
   // ---- helpers ----

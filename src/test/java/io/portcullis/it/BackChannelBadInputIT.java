@@ -154,6 +154,7 @@ class BackChannelBadInputIT {
         new String[] {"application/x-www-form-urlencoded", field + "=%C3%28"},
         new String[] {"application/x-www-form-urlencoded", field + "=a%00b"},
         new String[] {"text/plain", field + "=abc"},
+        new String[] {";", field + "=abc"},
         new String[] {"application/json; charset=ISO-8859-1", "{\"" + field + "\":\"abc\"}"},
         new String[] {null, field + "=abc"});
     for (String[] c : cases) {

@@ -54,6 +54,10 @@ final class Grants {
     this.client = client;
   }
 
+  OAuthClient client() {
+    return client;
+  }
+
   /** A code through the approval page (S256), then exchanged at getAccessToken with Basic. */
   Tokens authorize(Caller caller, String scope) throws Exception {
     String verifier = OAuthClient.newVerifier();

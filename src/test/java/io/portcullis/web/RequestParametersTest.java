@@ -177,6 +177,14 @@ class RequestParametersTest {
   }
 
   @Test
+  void aContentTypeOfSeparatorsAloneIsRefused() {
+    for (String contentType : new String[] {";", ";;", " ; ", ";charset=utf-8"}) {
+      assertInvalidRequest(() -> RequestParameters.body(post(contentType, "a=1"), true),
+          "the request's Content-Type is not accepted; send application/x-www-form-urlencoded or application/json");
+    }
+  }
+
+  @Test
   void otherCharsetsAreRefused() {
     assertInvalidRequest(() -> RequestParameters.body(post(FORM + "; charset=UTF-16", "a=1"), true),
         "the request's charset is not supported; send UTF-8");

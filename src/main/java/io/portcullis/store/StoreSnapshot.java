@@ -1,0 +1,316 @@
+package io.portcullis.store;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The memory store on disk between a graceful shutdown and the next start ({@code store.snapshotFile}):
+ * every live entry under its hashed key — pending approvals, codes, access and refresh tokens,
+ * spent codes and refresh tokens, revoked grants, failure counters. No code, token or secret is
+ * in it, only their SHA-256.
+ *
+ * <p>Written to a new file (mode 0600) beside the target, forced to disk, then renamed over it,
+ * so a crash mid-write leaves the old file or none, never half of one. Read in full and checked
+ * (a CRC-32 over everything) before a single entry is used: a corrupt or truncated file is
+ * reported and set aside, never half-loaded. A loaded file is deleted at once, so a later crash
+ * cannot bring back tokens revoked after it was written.
+ */
+final class StoreSnapshot {
+
+  private static final String MAGIC = "PORTCULLIS-SNAPSHOT";
+  private static final int VERSION = 1;
+
+  /** The sections, in file order. */
+  enum Kind { PENDING, CODE, USED_CODE, ACCESS_TOKEN, REFRESH_TOKEN, USED_REFRESH_TOKEN, REVOKED_GRANT, FAILURES }
+
+  /** What a snapshot holds, kind by kind, in memory; what is expired at load time is left out. */
+  static final class Contents {
+    final Map<SecretKey, PendingAuthorization> pending;
+    final Map<SecretKey, Expiring> codes;
+    final Map<SecretKey, CaffeineTokenStore.UsedCode> usedCodes;
+    final Map<SecretKey, AccessToken> tokens;
+    final Map<SecretKey, RefreshToken> refreshTokens;
+    final Map<SecretKey, CaffeineTokenStore.UsedCode> usedRefreshTokens;
+    final Map<Long, CaffeineTokenStore.RevokedGrant> revokedGrants;
+    final Map<SecretKey, FailureCount> failures;
+
+    Contents(Map<SecretKey, PendingAuthorization> pending, Map<SecretKey, Expiring> codes,
+        Map<SecretKey, CaffeineTokenStore.UsedCode> usedCodes, Map<SecretKey, AccessToken> tokens,
+        Map<SecretKey, RefreshToken> refreshTokens, Map<SecretKey, CaffeineTokenStore.UsedCode> usedRefreshTokens,
+        Map<Long, CaffeineTokenStore.RevokedGrant> revokedGrants, Map<SecretKey, FailureCount> failures) {
+      this.pending = pending;
+      this.codes = codes;
+      this.usedCodes = usedCodes;
+      this.tokens = tokens;
+      this.refreshTokens = refreshTokens;
+      this.usedRefreshTokens = usedRefreshTokens;
+      this.revokedGrants = revokedGrants;
+      this.failures = failures;
+    }
+
+    long size() {
+      return pending.size() + codes.size() + usedCodes.size() + tokens.size() + refreshTokens.size()
+          + usedRefreshTokens.size() + revokedGrants.size() + failures.size();
+    }
+  }
+
+  private StoreSnapshot() {}
+
+  // ---- writing ----
+
+  static void write(Path file, Contents contents) throws IOException {
+    Path temporary = file.resolveSibling(file.getFileName() + ".writing");
+    Files.deleteIfExists(temporary);
+    try {
+      Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(temporary);
+    }
+    CRC32 crc = new CRC32();
+    try (OutputStream raw = Files.newOutputStream(temporary, StandardOpenOption.WRITE);
+         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc)))) {
+      out.writeUTF(MAGIC);
+      out.writeInt(VERSION);
+      section(out, Kind.PENDING, contents.pending, (o, p) -> {
+        o.writeUTF(p.clientId());
+        o.writeUTF(p.redirectUri());
+        o.writeBoolean(p.redirectUriSent());
+        o.writeUTF(p.scope());
+        nullable(o, p.state());
+        nullable(o, p.codeChallenge());
+        nullable(o, p.codeChallengeMethod());
+        o.writeInt(p.csrfTokenHash().length);
+        o.write(p.csrfTokenHash());
+        o.writeLong(p.expiresAtEpochSecond());
+        o.writeInt(p.approvalAttempts());
+      });
+      section(out, Kind.CODE, onlyCodes(contents.codes), (o, c) -> {
+        o.writeLong(c.grantId());
+        o.writeUTF(c.clientId());
+        o.writeUTF(c.username());
+        o.writeUTF(c.redirectUri());
+        o.writeBoolean(c.redirectUriSent());
+        o.writeUTF(c.scope());
+        nullable(o, c.codeChallenge());
+        nullable(o, c.codeChallengeMethod());
+        o.writeLong(c.expiresAtEpochSecond());
+      });
+      section(out, Kind.USED_CODE, contents.usedCodes, StoreSnapshot::usedCode);
+      section(out, Kind.ACCESS_TOKEN, contents.tokens, (o, t) -> {
+        o.writeLong(t.grantId());
+        o.writeUTF(t.clientId());
+        nullable(o, t.username());
+        o.writeUTF(t.scope());
+        o.writeLong(t.issuedAtEpochSecond());
+        o.writeLong(t.expiresAtEpochSecond());
+      });
+      section(out, Kind.REFRESH_TOKEN, contents.refreshTokens, (o, t) -> {
+        o.writeLong(t.grantId());
+        o.writeUTF(t.clientId());
+        nullable(o, t.username());
+        o.writeUTF(t.scope());
+        o.writeLong(t.issuedAtEpochSecond());
+        o.writeLong(t.expiresAtEpochSecond());
+        o.writeLong(t.grantEndsAtEpochSecond());
+      });
+      section(out, Kind.USED_REFRESH_TOKEN, contents.usedRefreshTokens, StoreSnapshot::usedCode);
+      out.writeByte(Kind.REVOKED_GRANT.ordinal());
+      out.writeInt(contents.revokedGrants.size());
+      for (Map.Entry<Long, CaffeineTokenStore.RevokedGrant> entry : contents.revokedGrants.entrySet()) {
+        out.writeLong(entry.getKey());
+        out.writeLong(entry.getValue().expiresAtEpochSecond());
+      }
+      section(out, Kind.FAILURES, contents.failures, (o, f) -> {
+        o.writeInt(f.count());
+        o.writeLong(f.windowEnds().getEpochSecond());
+        o.writeInt(f.windowEnds().getNano());
+      });
+      out.flush();
+      // The checksum of everything before it, outside the checked stream.
+      new DataOutputStream(raw).writeLong(crc.getValue());
+    }
+    try (var channel = java.nio.channels.FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static Map<SecretKey, AuthorizationCode> onlyCodes(Map<SecretKey, Expiring> codes) {
+    Map<SecretKey, AuthorizationCode> fresh = new java.util.LinkedHashMap<>();
+    codes.forEach((key, value) -> {
+      if (value instanceof AuthorizationCode code) {
+        fresh.put(key, code);
+      }
+    });
+    return fresh;
+  }
+
+  private static void usedCode(DataOutputStream out, CaffeineTokenStore.UsedCode used) throws IOException {
+    out.writeLong(used.grantId());
+    out.writeUTF(used.clientId());
+    out.writeLong(used.expiresAtEpochSecond());
+  }
+
+  @FunctionalInterface
+  private interface Writer<V> {
+    void write(DataOutputStream out, V value) throws IOException;
+  }
+
+  private static <V> void section(DataOutputStream out, Kind kind, Map<SecretKey, V> entries, Writer<V> writer)
+      throws IOException {
+    out.writeByte(kind.ordinal());
+    out.writeInt(entries.size());
+    for (Map.Entry<SecretKey, V> entry : entries.entrySet()) {
+      SecretKey key = entry.getKey();
+      out.writeLong(key.a());
+      out.writeLong(key.b());
+      out.writeLong(key.c());
+      out.writeLong(key.d());
+      writer.write(out, entry.getValue());
+    }
+  }
+
+  private static void nullable(DataOutputStream out, String value) throws IOException {
+    out.writeBoolean(value != null);
+    if (value != null) {
+      out.writeUTF(value);
+    }
+  }
+
+  // ---- reading ----
+
+  /** The file is not a whole snapshot of this version: why, for the log. */
+  static final class Unreadable extends Exception {
+    Unreadable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Reads the whole file and checks it before anything is used.
+   *
+   * @param now entries expired by then are left out
+   */
+  static Contents read(Path file, Instant now) throws IOException, Unreadable {
+    CRC32 crc = new CRC32();
+    byte[] all = Files.readAllBytes(file);
+    if (all.length < Long.BYTES) {
+      throw new Unreadable("it is too short to be a snapshot");
+    }
+    InputStream body = new java.io.ByteArrayInputStream(all, 0, all.length - Long.BYTES);
+    long expected = java.nio.ByteBuffer.wrap(all, all.length - Long.BYTES, Long.BYTES).getLong();
+    crc.update(all, 0, all.length - Long.BYTES);
+    if (crc.getValue() != expected) {
+      throw new Unreadable("its checksum does not match: the file is truncated or damaged");
+    }
+    long nowSecond = now.getEpochSecond();
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(body))) {
+      if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
+        throw new Unreadable("it is not a Portcullis snapshot of version " + VERSION);
+      }
+      Map<SecretKey, PendingAuthorization> pending = section(in, Kind.PENDING, nowSecond, i -> {
+        String clientId = i.readUTF();
+        String redirectUri = i.readUTF();
+        boolean redirectUriSent = i.readBoolean();
+        String scope = i.readUTF();
+        String state = nullable(i);
+        String challenge = nullable(i);
+        String method = nullable(i);
+        byte[] csrf = new byte[bounded(i.readInt(), 64)];
+        i.readFully(csrf);
+        return new PendingAuthorization(clientId, redirectUri, redirectUriSent, scope, state, challenge, method,
+            csrf, Instant.ofEpochSecond(i.readLong()), i.readInt());
+      });
+      Map<SecretKey, Expiring> codes = new java.util.LinkedHashMap<>(section(in, Kind.CODE, nowSecond,
+          i -> new AuthorizationCode(i.readLong(), i.readUTF(), i.readUTF(), i.readUTF(), i.readBoolean(),
+              i.readUTF(), nullable(i), nullable(i), Instant.ofEpochSecond(i.readLong()))));
+      Map<SecretKey, CaffeineTokenStore.UsedCode> usedCodes = section(in, Kind.USED_CODE, nowSecond,
+          StoreSnapshot::usedCode);
+      Map<SecretKey, AccessToken> tokens = section(in, Kind.ACCESS_TOKEN, nowSecond,
+          i -> new AccessToken(i.readLong(), i.readUTF(), nullable(i), i.readUTF(), i.readLong(), i.readLong()));
+      Map<SecretKey, RefreshToken> refreshTokens = section(in, Kind.REFRESH_TOKEN, nowSecond,
+          i -> new RefreshToken(i.readLong(), i.readUTF(), nullable(i), i.readUTF(), i.readLong(), i.readLong(),
+              i.readLong()));
+      Map<SecretKey, CaffeineTokenStore.UsedCode> usedRefreshTokens = section(in, Kind.USED_REFRESH_TOKEN, nowSecond,
+          StoreSnapshot::usedCode);
+      expect(in, Kind.REVOKED_GRANT);
+      Map<Long, CaffeineTokenStore.RevokedGrant> revokedGrants = new java.util.LinkedHashMap<>();
+      for (int n = count(in); n > 0; n--) {
+        long grantId = in.readLong();
+        long until = in.readLong();
+        if (until > nowSecond) {
+          revokedGrants.put(grantId, new CaffeineTokenStore.RevokedGrant(until));
+        }
+      }
+      Map<SecretKey, FailureCount> failures = section(in, Kind.FAILURES, nowSecond,
+          i -> new FailureCount(i.readInt(), Instant.ofEpochSecond(i.readLong(), i.readInt())));
+      if (in.read() != -1) {
+        throw new Unreadable("it goes on after its last section");
+      }
+      return new Contents(pending, codes, usedCodes, tokens, refreshTokens, usedRefreshTokens, revokedGrants,
+          failures);
+    } catch (EOFException | java.io.UTFDataFormatException | RuntimeException e) {
+      // A checksum that matches a damaged body is unlikely, not impossible: still never half-loaded.
+      throw new Unreadable("it cannot be read: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static CaffeineTokenStore.UsedCode usedCode(DataInputStream in) throws IOException {
+    return new CaffeineTokenStore.UsedCode(in.readLong(), in.readUTF(), in.readLong());
+  }
+
+  @FunctionalInterface
+  private interface Reader<V> {
+    V read(DataInputStream in) throws IOException, Unreadable;
+  }
+
+  private static <V extends Expiring> Map<SecretKey, V> section(DataInputStream in, Kind kind, long now,
+      Reader<V> reader) throws IOException, Unreadable {
+    expect(in, kind);
+    Map<SecretKey, V> entries = new java.util.LinkedHashMap<>();
+    for (int n = count(in); n > 0; n--) {
+      SecretKey key = new SecretKey(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+      V value = reader.read(in);
+      if (value.expiresAtEpochSecond() > now) {
+        entries.put(key, value);
+      }
+    }
+    return entries;
+  }
+
+  private static void expect(DataInputStream in, Kind kind) throws IOException, Unreadable {
+    if (in.readByte() != kind.ordinal()) {
+      throw new Unreadable("its sections are out of order at " + kind);
+    }
+  }
+
+  private static int count(DataInputStream in) throws IOException, Unreadable {
+    return bounded(in.readInt(), Integer.MAX_VALUE);
+  }
+
+  private static int bounded(int n, int max) throws Unreadable {
+    if (n < 0 || n > max) {
+      throw new Unreadable("it holds an impossible count");
+    }
+    return n;
+  }
+
+  private static String nullable(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
+}

@@ -1,0 +1,145 @@
+package io.portcullis.store;
+
+import static io.portcullis.store.CaffeineTokenStoreTest.code;
+import static io.portcullis.store.CaffeineTokenStoreTest.pending;
+import static io.portcullis.store.CaffeineTokenStoreTest.token;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.portcullis.config.StoreSettings;
+import io.portcullis.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code store.snapshotFile}: what a graceful shutdown saves, the next start restores — every
+ * kind of entry, hashed keys only, mode 0600, expired ones left out — and a damaged file is
+ * reported and set aside, never half-loaded.
+ */
+class StoreSnapshotTest {
+
+  @TempDir Path dir;
+  final MutableClock clock = new MutableClock();
+
+  CaffeineTokenStore store(Path snapshot) {
+    return new CaffeineTokenStore(new StoreSettings(StoreSettings.MEMORY, 1000, 1000, 1000, Optional.of(snapshot)),
+        clock);
+  }
+
+  static RefreshToken refresh(long grantId, long ttlSeconds) {
+    return new RefreshToken(grantId, "app", "alice", "email", MutableClock.START.getEpochSecond(),
+        MutableClock.START.plusSeconds(ttlSeconds).getEpochSecond(), MutableClock.START.plusSeconds(86_400).getEpochSecond());
+  }
+
+  /** A store with one of everything, closed (as at shutdown). */
+  void fillAndClose(Path snapshot) {
+    CaffeineTokenStore before = store(snapshot);
+    before.savePendingAuthorization("tx", pending(600));
+    before.countApprovalAttempt("tx");
+    before.saveAuthorizationCode("fresh-code", code(1, 600));
+    before.saveAuthorizationCode("spent-code", code(2, 600));
+    before.redeemAuthorizationCode("spent-code", MutableClock.START.plusSeconds(3600));
+    before.saveAccessToken("access", token(3, 3600));
+    before.saveAccessToken("short-lived", token(4, 30));
+    before.saveAccessToken("of-a-revoked-grant", token(5, 3600));
+    before.revokeGrant(5, MutableClock.START.plusSeconds(3600));
+    before.saveRefreshToken("refresh", refresh(6, 7200));
+    before.saveRefreshToken("rotated", refresh(7, 7200));
+    before.rotateRefreshToken("rotated", "app", MutableClock.START.plusSeconds(7200));
+    before.recordFailure("user:alice", Duration.ofSeconds(300));
+    before.close();
+  }
+
+  @Test
+  void whatAShutdownSavedTheNextStartRestores() throws Exception {
+    Path snapshot = dir.resolve("store.snapshot");
+    fillAndClose(snapshot);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(snapshot)));
+    byte[] bytes = Files.readAllBytes(snapshot);
+    for (String secret : new String[] {"access", "refresh", "fresh-code", "spent-code", "rotated"}) {
+      assertFalse(contains(bytes, secret.getBytes()), "the snapshot holds " + secret + " in clear");
+    }
+
+    clock.advanceSeconds(60); // the restart took a minute: short-lived has expired meanwhile
+    CaffeineTokenStore after = store(snapshot);
+    try {
+      assertFalse(Files.exists(snapshot), "a loaded snapshot is deleted, so a later crash cannot bring it back");
+      assertEquals(1, after.findPendingAuthorization("tx").orElseThrow().approvalAttempts());
+      assertInstanceOf(CodeRedemption.Redeemed.class, after.redeemAuthorizationCode("fresh-code",
+          clock.instant().plusSeconds(3600)));
+      assertInstanceOf(CodeRedemption.AlreadyUsed.class, after.redeemAuthorizationCode("spent-code",
+          clock.instant().plusSeconds(3600)), "a spent code stays spent");
+      assertTrue(after.findAccessToken("access").isPresent());
+      assertEquals(Optional.empty(), after.findAccessToken("short-lived"));
+      assertEquals(Optional.empty(), after.findAccessToken("of-a-revoked-grant"), "a revocation stays");
+      assertInstanceOf(RefreshRotation.Rotated.class, after.rotateRefreshToken("refresh", "app",
+          clock.instant().plusSeconds(7200)));
+      assertInstanceOf(RefreshRotation.AlreadyUsed.class, after.rotateRefreshToken("rotated", "app",
+          clock.instant().plusSeconds(7200)), "a rotated refresh token stays spent");
+      assertEquals(1, after.failures("user:alice").count());
+      assertEquals(1, after.liveAccessTokens("app"), "live tokens are counted for the quota again");
+    } finally {
+      after.close();
+    }
+  }
+
+  @Test
+  void withoutASnapshotTheStoreStartsEmpty() {
+    CaffeineTokenStore empty = store(dir.resolve("none-yet"));
+    assertEquals(0, empty.accessTokenCount());
+    empty.close();
+    assertTrue(Files.exists(dir.resolve("none-yet")), "and writes one at shutdown");
+  }
+
+  @Test
+  void aTruncatedOrDamagedFileIsSetAsideAndNothingOfItIsLoaded() throws Exception {
+    Path snapshot = dir.resolve("store.snapshot");
+    fillAndClose(snapshot);
+    byte[] whole = Files.readAllBytes(snapshot);
+    for (byte[] broken : new byte[][] {
+        Arrays.copyOf(whole, whole.length / 2),                    // truncated
+        flip(whole, whole.length / 3),                             // one bit damaged
+        new byte[0],                                               // empty
+        "not a snapshot at all, but long enough".getBytes()}) {
+      Files.write(snapshot, broken);
+      CaffeineTokenStore after = store(snapshot);
+      try {
+        assertEquals(Optional.empty(), after.findAccessToken("access"));
+        assertTrue(after.findPendingAuthorization("tx").isEmpty());
+        assertFalse(Files.exists(snapshot));
+        assertTrue(Files.exists(dir.resolve("store.snapshot.unreadable")), "set aside for a look");
+      } finally {
+        Files.deleteIfExists(dir.resolve("store.snapshot.unreadable"));
+        after.close();
+        Files.deleteIfExists(snapshot);
+      }
+    }
+  }
+
+  private static byte[] flip(byte[] bytes, int at) {
+    byte[] copy = bytes.clone();
+    copy[at] ^= 0x10;
+    return copy;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
