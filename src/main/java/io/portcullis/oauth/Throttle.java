@@ -59,6 +59,9 @@ public final class Throttle {
     Instant until = later(user.count() > settings.userFailures() ? user.windowEnds() : null,
         from.count() > settings.addressFailures() ? from.windowEnds() : null);
     if (until != null) {
+      // Refused unchecked, so not a failure: taken back, or an attacker hammering one locked
+      // username would lock everyone else at the same address too.
+      passwordAccepted(username, address);
       throw OAuthException.tooManyAttempts("too many failed sign-ins; try again in " + secondsUntil(until)
           + " seconds", secondsUntil(until));
     }

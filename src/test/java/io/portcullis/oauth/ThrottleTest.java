@@ -51,6 +51,21 @@ class ThrottleTest {
   }
 
   @Test
+  void refusedAttemptsDoNotCountAgainstTheAddress() {
+    for (int i = 0; i < 3; i++) {
+      throttle.admitPassword("alice", "10.0.0.1");
+    }
+    for (int i = 0; i < 50; i++) {
+      assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.1"));
+    }
+    // 3 failures from the address, not 53: another user there can still sign in.
+    for (int i = 0; i < 3; i++) {
+      assertDoesNotThrow(() -> throttle.admitPassword("bob", "10.0.0.1"));
+    }
+    assertEquals(6, store.failures("address:10.0.0.1").count());
+  }
+
+  @Test
   void anUnknownUserIsLockedExactlyLikeAKnownOne() {
     for (int i = 0; i < 3; i++) {
       throttle.admitPassword("no-such-user", "10.0.0.1");
