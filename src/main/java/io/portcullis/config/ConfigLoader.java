@@ -36,7 +36,7 @@ public final class ConfigLoader {
   private static final List<String> KEYS = List.of("issuer", "realm", "enforcePkce",
       "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
       "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
-      "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies", "requestBodyTimeoutSeconds", "maxLiveTokensPerClient",
+      "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies", "forwardedHeader", "requestBodyTimeoutSeconds", "maxLiveTokensPerClient",
       "maxGrantLifetimeSeconds");
 
   // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.

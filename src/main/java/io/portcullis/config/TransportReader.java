@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads {@code "requireHttps"}, {@code "trustedProxies"} (CIDR blocks) and
- * {@code "requestBodyTimeoutSeconds"} from the top of the config.
+ * Reads {@code "requireHttps"}, {@code "trustedProxies"} (CIDR blocks), {@code "forwardedHeader"}
+ * and {@code "requestBodyTimeoutSeconds"} from the top of the config.
  */
 final class TransportReader {
   private TransportReader() {}
@@ -26,8 +26,22 @@ final class TransportReader {
             + e.getMessage());
       }
     }
+    for (Cidr proxy : proxies) {
+      if (proxy.prefixLength() == 0) {
+        problems.warn(top.at("trustedProxies"), proxy + " trusts every address: any client can then choose the "
+            + "address it is throttled under and claim TLS");
+      }
+    }
+    String forwardedHeader = top.string("forwardedHeader", false);
+    if (forwardedHeader == null) {
+      forwardedHeader = TransportSettings.X_FORWARDED;
+    } else if (!forwardedHeader.equals(TransportSettings.X_FORWARDED)
+        && !forwardedHeader.equals(TransportSettings.FORWARDED)) {
+      problems.error(top.at("forwardedHeader"), "must be \"" + TransportSettings.X_FORWARDED + "\" or \""
+          + TransportSettings.FORWARDED + "\": the header the trusted proxies set");
+    }
     long bodyTimeout = top.number("requestBodyTimeoutSeconds",
         TransportSettings.defaults().requestBodyTimeout().getSeconds(), 1, 300);
-    return new TransportSettings(requireHttps, proxies, java.time.Duration.ofSeconds(bodyTimeout));
+    return new TransportSettings(requireHttps, proxies, java.time.Duration.ofSeconds(bodyTimeout), forwardedHeader);
   }
 }

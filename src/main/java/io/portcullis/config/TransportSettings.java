@@ -14,15 +14,23 @@ import java.util.List;
  * @param trustedProxies the only remote addresses whose forwarding headers count
  * @param requestBodyTimeout how long a client may take to send a whole request body; a slow
  *                       client holds no thread meanwhile
+ * @param forwardedHeader which headers the trusted proxies set: {@link #X_FORWARDED}
+ *                       ({@code X-Forwarded-For}, {@code -Proto}, {@code -Port}) or {@link #FORWARDED}
+ *                       (RFC 7239); the other kind is ignored, since a proxy passes it on from the
+ *                       client untouched
  */
-public record TransportSettings(boolean requireHttps, List<Cidr> trustedProxies, Duration requestBodyTimeout) {
+public record TransportSettings(boolean requireHttps, List<Cidr> trustedProxies, Duration requestBodyTimeout,
+    String forwardedHeader) {
+
+  public static final String X_FORWARDED = "X-Forwarded-For";
+  public static final String FORWARDED = "Forwarded";
 
   public TransportSettings {
     trustedProxies = List.copyOf(trustedProxies);
   }
 
   public static TransportSettings defaults() {
-    return new TransportSettings(true, List.of(), Duration.ofSeconds(10));
+    return new TransportSettings(true, List.of(), Duration.ofSeconds(10), X_FORWARDED);
   }
 
   public boolean isTrustedProxy(String remoteAddress) {

@@ -263,7 +263,7 @@ public final class AuthorizeService {
         // Not checked at all (RFC 6749 §10.10): the page again, with when to try once more.
         return new AuthorizeOutcome.ShowApproval(client, Scopes.split(pending.scope()), transactionId, csrfToken,
             pending.redirectUri(), throttled.status(), throttled.status() == 429
-                ? "Too many failed sign-ins. Try again in " + minutes(throttled.retryAfterSeconds()) + "."
+                ? "Too many sign-in attempts. Try again in " + minutes(throttled.retryAfterSeconds()) + "."
                 : "The server is busy. Try again in a moment.", throttled.retryAfterSeconds());
       }
     }
@@ -301,10 +301,16 @@ public final class AuthorizeService {
 
   /** Throttled per username and address, and one of a few slow hashes at a time. */
   private Optional<String> checkPassword(UserAuthenticator users, String username, String password, String address) {
-    throttle.admitPassword(username, address);
-    Optional<String> user = throttle.hashing(() -> users.authenticate(username, password));
-    if (user.isPresent()) {
-      throttle.passwordAccepted(username, address);
+    Throttle.Attempt attempt = throttle.admitPassword(username, address);
+    Optional<String> user = Optional.empty();
+    boolean checked = false;
+    try {
+      user = throttle.hashing(() -> users.authenticate(username, password));
+      checked = true;
+    } finally {
+      if (user.isPresent() || !checked) {
+        attempt.forget(); // right, or never checked (no hashing permit): not a failure
+      }
     }
     return user;
   }

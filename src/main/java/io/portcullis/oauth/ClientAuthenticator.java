@@ -56,25 +56,42 @@ public final class ClientAuthenticator {
    */
   public ClientRegistration authenticate(String authorization, Parameters body, String address) {
     Presented presented = presented(authorization, body);
+    ClientRegistration client = config.client(presented.clientId()).orElse(null);
+    if (client != null && client.isPublic()) {
+      // Nothing to guess: a public client proves nothing with a secret. Not counted either, so a
+      // stranger cannot lock a public client out by sending it wrong secrets.
+      if (presented.secret() != null) {
+        audit.record("client_authentication", "failed", presented.clientId(), null, address);
+        throw OAuthException.invalidClient(FAILED);
+      }
+      return client;
+    }
+    // Counted before the secret is checked (as an unknown client_id is: its answer must not differ).
+    Throttle.Attempt attempt;
     try {
-      throttle.checkClient(presented.clientId(), address);
+      attempt = throttle.admitClient(presented.clientId(), address);
     } catch (OAuthException throttled) {
       audit.record("client_authentication", "locked", presented.clientId(), null, address);
       throw throttled;
     }
-    ClientRegistration client = config.client(presented.clientId()).orElse(null);
-    boolean authenticated;
-    if (client == null || client.isPublic()) {
-      if (presented.secret() != null) {
-        matches(decoy, presented.secret()); // as long as checking a secret takes
+    boolean authenticated = false;
+    boolean checked = false;
+    try {
+      if (client == null) {
+        if (presented.secret() != null) {
+          matches(decoy, presented.secret()); // as long as checking a secret takes
+        }
+      } else {
+        authenticated = presented.secret() != null && matches(client.secret(), presented.secret());
       }
-      authenticated = client != null && presented.secret() == null;
-    } else {
-      authenticated = presented.secret() != null && matches(client.secret(), presented.secret());
+      checked = true;
+    } finally {
+      if (authenticated || !checked) {
+        attempt.forget();
+      }
     }
     if (!authenticated) {
       audit.record("client_authentication", "failed", presented.clientId(), null, address);
-      throttle.clientFailed(presented.clientId(), address);
       throw OAuthException.invalidClient(FAILED);
     }
     return client;

@@ -21,17 +21,20 @@ import java.util.function.Predicate;
  *
  * <ul>
  *   <li><b>Client address and scheme.</b> The connection's, unless it comes from one of
- *       {@code trustedProxies}: then {@code Forwarded} (RFC 7239) or else {@code X-Forwarded-For}
- *       and {@code X-Forwarded-Proto} say them. The client is the rightmost forwarded address
- *       that is not itself a trusted proxy; the scheme is what the nearest proxy says. Headers
- *       from anyone else are ignored, so a client cannot choose its own address for throttling.
+ *       {@code trustedProxies}: then the headers those proxies set say them — {@code X-Forwarded-For},
+ *       {@code X-Forwarded-Proto} and {@code X-Forwarded-Port}, or with {@code "forwardedHeader":
+ *       "Forwarded"} the RFC 7239 header, never both kinds (a proxy passes the other kind on from
+ *       the client untouched). The client is the rightmost forwarded address that is not itself a
+ *       trusted proxy; the scheme is what the nearest proxy says. Headers from anyone else are
+ *       ignored, so a client cannot choose its own address for throttling.
  *       What follows sees them as {@link HttpServletRequest#getRemoteAddr()},
  *       {@code getScheme()}, {@code isSecure()} and {@code getServerPort()}.
  *   <li><b>{@code requireHttps}</b> (on by default): an OAuth request or a bearer-guarded request
  *       that did not arrive over TLS is refused with 400 {@code invalid_request} — a page at the
  *       authorization endpoint, JSON elsewhere — before any credential in it is looked at. A
- *       request sent directly to a loopback address (a try-out on one machine) is let through;
- *       a proxy on the same machine must be a trusted proxy, so its scheme counts.
+ *       request from this machine to a loopback address, with no forwarding header at all (a
+ *       try-out on one machine), is let through; a proxy on the same machine that forwards is
+ *       refused unless it is a trusted proxy and says the client used TLS.
  *   <li><b>{@code Strict-Transport-Security}</b> on every response to a request that came over
  *       TLS.
  * </ul>
@@ -60,7 +63,7 @@ public final class TransportSecurityFilter extends HttpFilter {
     HttpServletRequest seen = forwarding == null ? request : new ForwardedRequest(request, forwarding);
     if (seen.isSecure()) {
       response.setHeader("Strict-Transport-Security", HSTS);
-    } else if (settings.requireHttps() && !(forwarding == null && isLoopback(request.getLocalAddr()))
+    } else if (settings.requireHttps() && !isLocalTryOut(request, forwarding)
         && !plainHttpAllowed.test(BearerTokenFilter.pathWithinContext(request))) {
       refuse(request, response);
       return;
@@ -75,6 +78,13 @@ public final class TransportSecurityFilter extends HttpFilter {
     } else {
       responses.tokenError(response, OAuthException.invalidRequest(description));
     }
+  }
+
+  /** A request from this machine to a loopback address that nobody forwarded. */
+  private static boolean isLocalTryOut(HttpServletRequest request, Forwarding forwarding) {
+    return forwarding == null && isLoopback(request.getLocalAddr()) && isLoopback(request.getRemoteAddr())
+        && request.getHeader("Forwarded") == null && request.getHeader("X-Forwarded-For") == null
+        && request.getHeader("X-Forwarded-Proto") == null && request.getHeader("X-Real-IP") == null;
   }
 
   static boolean isLoopback(String address) {
@@ -101,8 +111,8 @@ public final class TransportSecurityFilter extends HttpFilter {
     static Forwarding of(HttpServletRequest request, TransportSettings settings) {
       List<String> addresses = new ArrayList<>();
       List<String> protos = new ArrayList<>();
-      List<String> forwarded = Collections.list(request.getHeaders("Forwarded"));
-      if (!forwarded.isEmpty()) {
+      if (TransportSettings.FORWARDED.equals(settings.forwardedHeader())) {
+        List<String> forwarded = Collections.list(request.getHeaders("Forwarded"));
         for (String element : String.join(",", forwarded).split(",")) {
           String forAddress = null;
           String proto = null;
@@ -154,13 +164,13 @@ public final class TransportSecurityFilter extends HttpFilter {
           break;
         }
       }
-      int port = port(request, scheme);
+      int port = port(request, scheme, TransportSettings.X_FORWARDED.equals(settings.forwardedHeader()));
       return new Forwarding(client, scheme, port);
     }
 
-    /** X-Forwarded-Port, else the Host header's port, else the scheme's default. */
-    private static int port(HttpServletRequest request, String scheme) {
-      String forwardedPort = request.getHeader("X-Forwarded-Port");
+    /** X-Forwarded-Port (with that kind of header), else the Host header's port, else the scheme's default. */
+    private static int port(HttpServletRequest request, String scheme, boolean xForwarded) {
+      String forwardedPort = xForwarded ? request.getHeader("X-Forwarded-Port") : null;
       if (forwardedPort != null && forwardedPort.trim().matches("[0-9]{1,5}")) {
         return Integer.parseInt(forwardedPort.trim());
       }

@@ -111,7 +111,7 @@ class ThrottlingIT {
     assertEquals(30 - USER_FAILURES, count(answers, 429));
     answers.stream().filter(a -> a.statusCode() == 429).forEach(ThrottlingIT::assertThrottled);
     assertTrue(answers.stream().filter(a -> a.statusCode() == 429).allMatch(a -> a.body()
-        .contains("Too many failed sign-ins")), "the page says why");
+        .contains("Too many sign-in attempts")), "the page says why");
 
     // Now the right password is not checked either: the answer a wrong one gets.
     HttpResponse<String> right = client.decide(client.authorize(authorizeQuery()), "approve", user, PASSWORD);
@@ -148,15 +148,37 @@ class ThrottlingIT {
         assertEquals("temporarily_unavailable", OAuthClient.json(answer).get("error").getAsString());
       }
     }
-    // The right secret is not checked now, at any of the three endpoints.
+    // The right secret is not checked now, at any of the three endpoints, alone or in a burst.
     for (String path : List.of(TOKEN, INTROSPECT, REVOKE)) {
       assertThrottled(client.postForm(path, params("grant_type", "client_credentials", "token", "t"),
           "Authorization", basic(SERVICE, SERVICE_SECRET)));
     }
-    // Another client from the same address is not held up.
+    List<Callable<HttpResponse<String>>> burst = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String secret = i == 17 ? SERVICE_SECRET : "late-guess-" + i;
+      burst.add(() -> client.postForm(TOKEN, params("grant_type", "client_credentials"),
+          "Authorization", basic(SERVICE, secret)));
+    }
+    assertEquals(30, count(atOnce(burst), 429));
+    // Another client from the same address is not held up (authenticated: only its grant is wrong).
     HttpResponse<String> other = client.postForm(TOKEN, params("grant_type", "client_credentials"),
-        "Authorization", basic(ConfigJson.RESOURCE, ConfigJson.RESOURCE_SECRET));
-    assertEquals(200, other.statusCode(), other.body());
+        "Authorization", basic(ConfigJson.REFRESHING, ConfigJson.REFRESHING_SECRET));
+    assertEquals(400, other.statusCode(), other.body());
+    assertEquals("unauthorized_client", OAuthClient.json(other).get("error").getAsString());
+  }
+
+  /** The right secret in the burst that reaches the limit: checked only if it is among the first five. */
+  @Test
+  void theRightSecretInABurstIsCheckedOnlyWithinTheLimit() throws Exception {
+    List<Callable<HttpResponse<String>>> burst = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String secret = i == 23 ? ConfigJson.RESOURCE_SECRET : "guess-" + i;
+      burst.add(() -> client.postForm(TOKEN, params("grant_type", "client_credentials"),
+          "Authorization", basic(ConfigJson.RESOURCE, secret)));
+    }
+    List<HttpResponse<String>> answers = atOnce(burst);
+    assertEquals(CLIENT_FAILURES, count(answers, 401) + count(answers, 200), "secrets checked");
+    assertEquals(40 - CLIENT_FAILURES, count(answers, 429));
   }
 
   // ---- windows close ----

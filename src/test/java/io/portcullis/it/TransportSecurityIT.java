@@ -34,11 +34,36 @@ class TransportSecurityIT {
           + "\"userFailures\": 1000}")));
   static final OAuthClient viaProxy = new OAuthClient(proxied);
 
+  /** A proxy that sets RFC 7239 Forwarded: then X-Forwarded-* are what a client may have sent. */
+  @RegisterExtension static final PortcullisServer rfc7239 = PortcullisServer.deploy(ConfigJson.grants()
+      .set("trustedProxies", JsonParser.parseString("[\"127.0.0.1/32\", \"::1\"]"))
+      .set("forwardedHeader", new com.google.gson.JsonPrimitive("Forwarded")));
+  static final OAuthClient viaRfc7239Proxy = new OAuthClient(rfc7239);
+
+  @Test
+  void withForwardedConfiguredOnlyForwardedCounts() throws Exception {
+    HttpResponse<String> tls = clientCredentials(viaRfc7239Proxy, SERVICE_SECRET,
+        "Forwarded", "for=203.0.113.9;proto=https");
+    assertEquals(200, tls.statusCode(), tls.body());
+    assertEquals("max-age=31536000", tls.headers().firstValue("Strict-Transport-Security").orElse(null));
+    assertEquals(400, clientCredentials(viaRfc7239Proxy, SERVICE_SECRET, "Forwarded", "for=203.0.113.9;proto=http")
+        .statusCode());
+    assertEquals(400, clientCredentials(viaRfc7239Proxy, SERVICE_SECRET, HTTPS).statusCode(),
+        "X-Forwarded-Proto is not what this proxy sets");
+  }
+
   /** No trusted proxies: what the connection says is what counts. */
   @RegisterExtension static final PortcullisServer direct = PortcullisServer.deploy(ConfigJson.grants()
       .set("throttling", JsonParser.parseString("{\"addressFailures\": 3, \"clientFailures\": 1000, "
           + "\"userFailures\": 1000}")));
   static final OAuthClient directly = new OAuthClient(direct);
+
+  /** No trusted proxies, no TLS required: three failures per address. */
+  @RegisterExtension static final PortcullisServer plain = PortcullisServer.deploy(ConfigJson.grants()
+      .set("requireHttps", false)
+      .set("throttling", JsonParser.parseString("{\"addressFailures\": 3, \"clientFailures\": 1000, "
+          + "\"userFailures\": 1000}")));
+  static final OAuthClient plainDirect = new OAuthClient(plain);
 
   static final String[] HTTPS = {"X-Forwarded-Proto", "https"};
 
@@ -63,11 +88,11 @@ class TransportSecurityIT {
     assertEquals("max-age=31536000", tls.headers().firstValue("Strict-Transport-Security").orElse(null));
     String token = OAuthClient.json(tls).get("access_token").getAsString();
 
-    // RFC 7239 Forwarded says the same.
-    assertEquals(200, clientCredentials(viaProxy, SERVICE_SECRET, "Forwarded", "for=203.0.113.9;proto=https")
+    // A Forwarded header is not what this proxy sets: one the client sent along changes nothing.
+    assertEquals(400, clientCredentials(viaProxy, SERVICE_SECRET, "Forwarded", "for=6.6.6.6;proto=https")
         .statusCode());
-    assertEquals(400, clientCredentials(viaProxy, SERVICE_SECRET, "Forwarded", "for=203.0.113.9;proto=http")
-        .statusCode());
+    assertEquals(400, clientCredentials(viaProxy, SERVICE_SECRET, "X-Forwarded-Proto", "http",
+        "Forwarded", "for=6.6.6.6;proto=https").statusCode());
 
     // The authorization endpoint refuses with a page, a bearer route with JSON.
     HttpResponse<String> authorize = viaProxy.get(AUTHORIZE + "?" + OAuthClient.formEncode(params(
@@ -115,14 +140,22 @@ class TransportSecurityIT {
     // A direct request to a loopback address needs no TLS: a try-out on one machine.
     HttpResponse<String> plain = clientCredentials(directly, SERVICE_SECRET);
     assertEquals(200, plain.statusCode(), plain.body());
-    // Claiming TLS does not make it so.
-    assertFalse(clientCredentials(directly, SERVICE_SECRET, HTTPS).headers()
-        .firstValue("Strict-Transport-Security").isPresent());
-    // Claiming another address does not escape throttling: all of these are 127.0.0.1.
+    // Forwarded by a proxy nobody listed (a same-machine nginx, say): not a try-out, and claiming
+    // TLS does not make it so.
+    HttpResponse<String> claimed = clientCredentials(directly, SERVICE_SECRET, HTTPS);
+    assertEquals(400, claimed.statusCode(), claimed.body());
+    assertFalse(claimed.headers().firstValue("Strict-Transport-Security").isPresent());
+    assertEquals(400, clientCredentials(directly, SERVICE_SECRET, "X-Forwarded-For", "203.0.113.1").statusCode());
+  }
+
+  @Test
+  void withoutATrustedProxyAClaimedAddressDoesNotEscapeThrottling() throws Exception {
+    // requireHttps is off here, to reach the throttle with forwarding headers from a stranger.
     for (int i = 0; i < 3; i++) {
-      assertEquals(401, clientCredentials(directly, "guess-" + i, "X-Forwarded-For", "203.0.113." + i)
+      assertEquals(401, clientCredentials(plainDirect, "guess-" + i, "X-Forwarded-For", "203.0.113." + i)
           .statusCode());
     }
-    assertEquals(429, clientCredentials(directly, SERVICE_SECRET, "X-Forwarded-For", "203.0.113.99").statusCode());
+    assertEquals(429, clientCredentials(plainDirect, SERVICE_SECRET, "X-Forwarded-For", "203.0.113.99")
+        .statusCode());
   }
 }

@@ -37,32 +37,45 @@ class ThrottleTest {
   @Test
   void aUserIsLockedAfterItsLimitAndTheLockLiftsWithTheWindow() {
     for (int i = 0; i < 3; i++) {
-      throttle.admitPassword("alice", "10.0.0." + i); // wrong each time: never accepted
+      throttle.admitPassword("alice", "10.0.0.1"); // wrong each time: never forgotten
     }
-    OAuthException locked = assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.9"));
+    OAuthException locked = assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.1"));
     assertEquals(429, locked.status());
     assertEquals("temporarily_unavailable", locked.error());
     assertEquals(60, locked.retryAfterSeconds());
     clock.advanceSeconds(45);
-    assertEquals(15, assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.9"))
+    assertEquals(15, assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.1"))
         .retryAfterSeconds());
     clock.advanceSeconds(15);
-    assertDoesNotThrow(() -> throttle.admitPassword("alice", "10.0.0.9"), "the window has closed");
+    assertDoesNotThrow(() -> throttle.admitPassword("alice", "10.0.0.1"), "the window has closed");
   }
 
+  /** From one address an account cannot be locked out for everyone: that costs many addresses. */
   @Test
-  void refusedAttemptsDoNotCountAgainstTheAddress() {
+  void aLockIsPerAddressUntilManyAddressesFail() {
     for (int i = 0; i < 3; i++) {
       throttle.admitPassword("alice", "10.0.0.1");
     }
-    for (int i = 0; i < 50; i++) {
-      assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.1"));
+    assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.1"));
+    assertDoesNotThrow(() -> throttle.admitPassword("alice", "10.0.0.2").forget(), "alice from elsewhere");
+    // 30 failures (ten times the per-address limit) from ten addresses lock alice everywhere.
+    for (int address = 2; address <= 10; address++) {
+      for (int i = 0; i < 3; i++) {
+        throttle.admitPassword("alice", "10.0.0." + address);
+      }
     }
-    // 3 failures from the address, not 53: another user there can still sign in.
-    for (int i = 0; i < 3; i++) {
-      assertDoesNotThrow(() -> throttle.admitPassword("bob", "10.0.0.1"));
-    }
-    assertEquals(6, store.failures("address:10.0.0.1").count());
+    assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.99"));
+  }
+
+  @Test
+  void usernamesAreComparedCaseFoldedAndAddressesAsAddresses() {
+    throttle.admitPassword("Alice", "2001:db8::1");
+    throttle.admitPassword(" alice ", "2001:db8:0:0::ffff");
+    throttle.admitPassword("ALICE", "2001:0db8:0000:0000:1::1");
+    assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "2001:db8::2"),
+        "one /64, one case-folded username");
+    assertDoesNotThrow(() -> throttle.admitPassword("alice", "2001:db8:1::1").forget(), "another /64");
+    assertEquals(Throttle.addressKey("192.0.2.7"), Throttle.addressKey("::ffff:192.0.2.7"));
   }
 
   @Test
@@ -77,10 +90,24 @@ class ThrottleTest {
   @Test
   void aRightPasswordIsNotAFailure() {
     for (int i = 0; i < 10; i++) {
-      throttle.admitPassword("alice", "10.0.0.1");
-      throttle.passwordAccepted("alice", "10.0.0.1");
+      throttle.admitPassword("alice", "10.0.0.1").forget();
     }
     assertDoesNotThrow(() -> throttle.admitPassword("alice", "10.0.0.1"));
+  }
+
+  @Test
+  void refusedAttemptsDoNotCountAgainstTheAddress() {
+    for (int i = 0; i < 3; i++) {
+      throttle.admitPassword("alice", "10.0.0.1");
+    }
+    for (int i = 0; i < 50; i++) {
+      assertThrows(OAuthException.class, () -> throttle.admitPassword("alice", "10.0.0.1"));
+    }
+    // 3 failures from the address, not 53: another user there can still sign in.
+    for (int i = 0; i < 3; i++) {
+      assertDoesNotThrow(() -> throttle.admitPassword("bob", "10.0.0.1"));
+    }
+    assertEquals(6, store.failures(Throttle.addressKey("10.0.0.1")).count());
   }
 
   @Test
@@ -89,40 +116,38 @@ class ThrottleTest {
       throttle.admitPassword("user-" + i, "192.0.2.1");
     }
     for (int i = 0; i < 4; i++) {
-      throttle.clientFailed("client-" + i, "192.0.2.1");
+      throttle.admitClient("client-" + i, "192.0.2.1");
     }
     assertEquals(429, assertThrows(OAuthException.class, () -> throttle.admitPassword("fresh", "192.0.2.1")).status());
-    assertEquals(429, assertThrows(OAuthException.class, () -> throttle.checkClient("fresh", "192.0.2.1")).status());
-    assertDoesNotThrow(() -> throttle.checkClient("fresh", "192.0.2.2"), "another address is not locked");
+    assertEquals(429, assertThrows(OAuthException.class, () -> throttle.admitClient("fresh", "192.0.2.1")).status());
+    assertDoesNotThrow(() -> throttle.admitClient("fresh", "192.0.2.2"), "another address is not locked");
   }
 
   @Test
   void aClientIsLockedAfterItsLimitWithoutTheSecretBeingChecked() {
     for (int i = 1; i <= 4; i++) {
-      assertDoesNotThrow(() -> throttle.checkClient("app", "10.0.0.1"));
-      assertDoesNotThrow(() -> throttle.clientFailed("app", "10.0.0.1"), "failure " + " within the limit: a 401");
+      assertDoesNotThrow(() -> throttle.admitClient("app", "10.0.0.1"), "failure " + " within the limit: a 401");
     }
-    OAuthException locked = assertThrows(OAuthException.class, () -> throttle.checkClient("app", "10.0.0.2"));
+    OAuthException locked = assertThrows(OAuthException.class, () -> throttle.admitClient("app", "10.0.0.1"));
     assertEquals(429, locked.status());
     assertEquals(60, locked.retryAfterSeconds());
     clock.advanceSeconds(60);
-    assertDoesNotThrow(() -> throttle.checkClient("app", "10.0.0.2"));
+    assertDoesNotThrow(() -> throttle.admitClient("app", "10.0.0.1"));
   }
 
   /** However many guesses arrive at once, no more than the limit are ever checked. */
   @Test
   void parallelPasswordsForOneUserGetNoMoreChecksThanTheLimit() throws Exception {
+    assertEquals(3, passedAtOnce(64, () -> throttle.admitPassword("alice", "10.1.0.1")), "from one address");
     AtomicInteger next = new AtomicInteger();
-    assertEquals(3, passedAtOnce(64, () -> throttle.admitPassword("alice", "10.1.0." + next.incrementAndGet())));
+    assertEquals(30 - 3, passedAtOnce(64, () -> throttle.admitPassword("alice", "10.1.1." + next.incrementAndGet())),
+        "from many: ten times the per-address limit in all");
   }
 
   /** A burst of wrong client secrets: no more 401s than the limit; every other answer is a 429. */
   @Test
-  void parallelClientFailuresGetNoMoreThanTheLimitOf401s() throws Exception {
-    assertEquals(4, passedAtOnce(64, () -> {
-      throttle.checkClient("app", "10.2.0.1");
-      throttle.clientFailed("app", "10.2.0.1");
-    }));
+  void parallelClientSecretsGetNoMoreChecksThanTheLimit() throws Exception {
+    assertEquals(4, passedAtOnce(64, () -> throttle.admitClient("app", "10.2.0.1")));
   }
 
   /** Runs {@code attempt} {@code times} at once; returns how many were not refused with a 429. */
@@ -149,26 +174,39 @@ class ThrottleTest {
     return passed.get();
   }
 
+  /** Two permits, eight may wait: of 32 slow checks at once, the rest are 503 at once, none hold a thread. */
   @Test
-  void slowHashesRunNoMoreThanThePermitsAtOnce() throws Exception {
+  void slowHashesRunNoMoreThanThePermitsAtOnceAndFewWait() throws Exception {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     List<Future<Boolean>> checks = new ArrayList<>();
-    for (int i = 0; i < 16; i++) {
-      checks.add(pool.submit(() -> throttle.hashing(() -> {
-        most.accumulateAndGet(running.incrementAndGet(), Math::max);
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < 32; i++) {
+      checks.add(pool.submit(() -> {
+        go.await();
         try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          return throttle.hashing(() -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+              Thread.sleep(50);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return true;
+          });
+        } catch (OAuthException busy) {
+          assertEquals(503, busy.status());
+          return false;
         }
-        running.decrementAndGet();
-        return true;
-      })));
+      }));
     }
+    go.countDown();
+    int checked = 0;
     for (Future<Boolean> check : checks) {
-      assertTrue(check.get());
+      checked += check.get() ? 1 : 0;
     }
     assertTrue(most.get() <= 2, most.get() + " hashes at once");
+    assertTrue(checked >= 2 && checked <= 2 + 8, checked + " checked: the permits and those allowed to wait");
   }
 }

@@ -31,7 +31,9 @@ class TransportSecurityFilterTest {
     HttpServletRequest request = mock(HttpServletRequest.class);
     when(request.getServletPath()).thenReturn(path);
     when(request.getLocalAddr()).thenReturn(localAddress);
-    when(request.getRemoteAddr()).thenReturn("198.51.100.7");
+    // A loopback request comes from this machine; anything else from the network.
+    when(request.getRemoteAddr()).thenReturn(TransportSecurityFilter.isLoopback(localAddress) ? "127.0.0.1"
+        : "198.51.100.7");
     when(request.isSecure()).thenReturn(secure);
     when(request.getScheme()).thenReturn(secure ? "https" : "http");
     when(request.getHeaders(org.mockito.ArgumentMatchers.anyString())).thenAnswer(i -> Collections.emptyEnumeration());
