@@ -25,7 +25,7 @@ class ConfigLoaderTest {
 
   static final String TOP_KEYS = "issuer, realm, enforcePkce, pkceMethods, authorizationCodeTtlSeconds, "
       + "accessTokenTtlSeconds, refreshTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, "
-      + "users, scopeDescriptions, clients, routes, store, throttling, requireHttps, trustedProxies, "
+      + "users, scopeDescriptions, clients, routes, store, throttling, requireHttps, trustedProxies, forwardedHeader, "
       + "requestBodyTimeoutSeconds, maxLiveTokensPerClient, maxGrantLifetimeSeconds";
   static final String CLIENT_KEYS =
       "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds, grantTypes, "
