@@ -88,14 +88,33 @@ public final class CaffeineTokenStore implements TokenStore {
     }
   }
 
-  /** Loads what the last graceful shutdown saved, then deletes the file (see {@link StoreSnapshot}). */
+  /**
+   * Loads what the last graceful shutdown saved (see {@link StoreSnapshot}). The file is first
+   * renamed aside, and nothing is loaded unless that worked: a snapshot left in place would come
+   * back at the next start, with tokens revoked since.
+   */
   private void restore() {
-    if (!java.nio.file.Files.exists(snapshotFile)) {
+    if (!java.nio.file.Files.exists(snapshotFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       LOG.log(System.Logger.Level.INFO, "no store snapshot at " + snapshotFile + "; starting empty");
       return;
     }
+    java.nio.file.Path loading = snapshotFile.resolveSibling(snapshotFile.getFileName() + ".loading");
     try {
-      StoreSnapshot.Contents contents = StoreSnapshot.read(snapshotFile, clock.instant());
+      StoreSnapshot.requireOwnFile(snapshotFile);
+      java.nio.file.Files.move(snapshotFile, loading, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (StoreSnapshot.Unreadable e) {
+      LOG.log(System.Logger.Level.ERROR, "store snapshot " + snapshotFile + " skipped, starting empty: "
+          + e.getMessage());
+      return;
+    } catch (java.io.IOException e) {
+      LOG.log(System.Logger.Level.ERROR, "store snapshot " + snapshotFile + " skipped, starting empty: it could "
+          + "not be moved aside before loading (" + e + "), and a file left in place could bring back tokens "
+          + "revoked later");
+      return;
+    }
+    try {
+      StoreSnapshot.Contents contents = StoreSnapshot.read(loading, clock.instant());
       pending.putAll(contents.pending);
       codes.putAll(contents.codes);
       usedCodes.putAll(contents.usedCodes);
@@ -105,7 +124,7 @@ public final class CaffeineTokenStore implements TokenStore {
       usedRefreshTokens.putAll(contents.usedRefreshTokens);
       revokedGrants.putAll(contents.revokedGrants);
       failures.putAll(contents.failures);
-      java.nio.file.Files.delete(snapshotFile);
+      java.nio.file.Files.delete(loading);
       LOG.log(System.Logger.Level.INFO, "restored " + contents.size() + " live entries (" + contents.tokens.size()
           + " access tokens, " + contents.refreshTokens.size() + " refresh tokens) from " + snapshotFile);
     } catch (StoreSnapshot.Unreadable e) {
@@ -113,15 +132,16 @@ public final class CaffeineTokenStore implements TokenStore {
       LOG.log(System.Logger.Level.ERROR, "store snapshot " + snapshotFile + " skipped, starting empty: "
           + e.getMessage() + "; moved to " + aside);
       try {
-        java.nio.file.Files.move(snapshotFile, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.move(loading, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       } catch (java.io.IOException moveFailed) {
-        LOG.log(System.Logger.Level.ERROR, "could not move it aside: " + moveFailed);
+        LOG.log(System.Logger.Level.ERROR, "could not move it to " + aside + ": " + moveFailed);
       }
     } catch (java.io.IOException e) {
       LOG.log(System.Logger.Level.ERROR, "store snapshot " + snapshotFile + " could not be read, starting empty: "
-          + e);
+          + e + " (it is left as " + loading + ")");
     }
   }
+
 
   /**
    * Maintenance (draining the read and write buffers, evicting, expiring) runs on the calling

@@ -194,6 +194,37 @@ final class StoreSnapshot {
 
   // ---- reading ----
 
+  /** The largest snapshot read: ample for every bound of the store, and no way to exhaust the heap. */
+  static final long MAX_BYTES = 4L * 1024 * 1024 * 1024;
+
+  /**
+   * Only a regular file this process owns, which nobody else may write: anyone who could write it
+   * could plant tokens of their choosing.
+   */
+  static void requireOwnFile(Path file) throws IOException, Unreadable {
+    if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new Unreadable("it is not a regular file");
+    }
+    if (Files.size(file) > MAX_BYTES) {
+      throw new Unreadable("it is larger than any snapshot this store writes");
+    }
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(file,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+          || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+        throw new Unreadable("others may write it (" + PosixFilePermissions.toString(permissions) + ")");
+      }
+      String owner = Files.getOwner(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+      String self = System.getProperty("user.name");
+      if (!owner.equals(self)) {
+        throw new Unreadable("it belongs to " + owner + ", not to " + self + ", who runs this store");
+      }
+    } catch (UnsupportedOperationException notPosix) {
+      // no POSIX permissions here (Windows): the directory's ACLs are the operator's to set
+    }
+  }
+
   /** The file is not a whole snapshot of this version: why, for the log. */
   static final class Unreadable extends Exception {
     Unreadable(String message) {

@@ -124,6 +124,29 @@ class StoreSnapshotTest {
     }
   }
 
+  /** A file someone else could have written, or a link to one, might hold planted tokens. */
+  @Test
+  void aFileOthersMayWriteOrALinkIsNotTrusted() throws Exception {
+    Path snapshot = dir.resolve("store.snapshot");
+    fillAndClose(snapshot);
+    Files.setPosixFilePermissions(snapshot, PosixFilePermissions.fromString("rw-rw-r--"));
+    CaffeineTokenStore groupWritable = store(snapshot);
+    assertEquals(Optional.empty(), groupWritable.findAccessToken("access"));
+    groupWritable.close(); // writes a fresh (empty) one of its own, mode 0600
+
+    Path elsewhere = dir.resolve("elsewhere.snapshot");
+    fillAndClose(elsewhere);
+    Files.delete(snapshot);
+    Files.createSymbolicLink(snapshot, elsewhere);
+    CaffeineTokenStore linked = store(snapshot);
+    try {
+      assertEquals(Optional.empty(), linked.findAccessToken("access"));
+    } finally {
+      Files.delete(snapshot);
+      linked.close();
+    }
+  }
+
   private static byte[] flip(byte[] bytes, int at) {
     byte[] copy = bytes.clone();
     copy[at] ^= 0x10;
