@@ -20,10 +20,14 @@ import java.util.Map;
  * names and outcomes are passed in.
  *
  * <p>Events: {@code approval} (outcomes {@code approved}, {@code denied}, {@code wrong_password},
- * {@code locked}, {@code too_many_attempts}), {@code client_authentication} ({@code failed},
- * {@code locked}), {@code token_issued} (with {@code grant_type}), {@code code_replay} and
- * {@code refresh_reuse} ({@code grant_revoked}, or {@code refused} for another client's),
- * {@code revocation} ({@code revoked}, with {@code token_type}).
+ * {@code locked}, {@code busy}, {@code too_many_attempts}), {@code client_authentication}
+ * ({@code failed}, {@code locked}), {@code token_issued} (with {@code grant_type}),
+ * {@code code_replay} ({@code grant_revoked}, or {@code refused} for another client's code),
+ * {@code refresh_reuse} ({@code grant_revoked}), {@code revocation} ({@code revoked},
+ * {@code unknown_token}, with {@code token_type}).
+ *
+ * <p>A {@code locked} line is written once a minute at most for the same event, client, user and
+ * address: an attacker hammering a lock must not flood the log and bury everything else.
  */
 public final class Audit {
 
@@ -34,15 +38,30 @@ public final class Audit {
   private static final System.Logger LOG = System.getLogger(LOGGER);
 
   private final Clock clock;
+  /** The locked lines written in the last minute, so that repeats are left out. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> recentLocks;
 
   public Audit(Clock clock) {
     this.clock = clock;
+    this.recentLocks = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+        .maximumSize(10_000)
+        .expireAfterWrite(java.time.Duration.ofMinutes(1))
+        .ticker(() -> {
+          java.time.Instant now = clock.instant();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        })
+        .executor(Runnable::run)
+        .build();
   }
 
   /** A line for {@code event}; {@code null} fields are left out. */
   public void record(String event, String outcome, String clientId, String user, String address,
       String... details) {
     if (!LOG.isLoggable(Level.INFO)) {
+      return;
+    }
+    if ("locked".equals(outcome)
+        && recentLocks.asMap().putIfAbsent(event + "|" + clientId + "|" + user + "|" + address, Boolean.TRUE) != null) {
       return;
     }
     Map<String, String> fields = new LinkedHashMap<>();
@@ -87,7 +106,10 @@ public final class Audit {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
         quoted.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+      } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029'
+          || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e'
+          || c == '\u200f') {
+        // controls, line separators, and bidi overrides that could make a line read otherwise
         quoted.append(String.format("\\u%04x", (int) c));
       } else {
         quoted.append(c);

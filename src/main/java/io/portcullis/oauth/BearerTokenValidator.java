@@ -35,7 +35,10 @@ public final class BearerTokenValidator {
       return Optional.empty();
     }
     String token = bearerToken(authorizationHeaders);
+    // A token whose client is no longer registered is no longer good (a snapshot or a shared
+    // store keeps tokens across a config change).
     AccessToken accessToken = store.findAccessToken(token)
+        .filter(t -> config.client(t.clientId()).isPresent())
         .orElseThrow(() -> OAuthException.invalidToken("the access token is invalid, expired or revoked"));
     if (route.isPresent() && !route.get().scopes().isEmpty()) {
       if (!Scopes.split(accessToken.scope()).containsAll(route.get().scopes())) {

@@ -38,6 +38,11 @@ public final class ClientAuthenticator {
         .map(ClientRegistration::secret).filter(java.util.Objects::nonNull).toList());
   }
 
+  /** True while {@code clientId} is in the config. */
+  public boolean isRegistered(String clientId) {
+    return config.client(clientId).isPresent();
+  }
+
   /** Client credentials as presented, before they are checked. */
   record Presented(String clientId, String secret, boolean basic) {}
 

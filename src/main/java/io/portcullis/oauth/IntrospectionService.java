@@ -60,8 +60,9 @@ public final class IntrospectionService {
     return answer;
   }
 
-  private static boolean visible(ClientRegistration caller, String owner) {
-    return caller.resourceServer() || caller.clientId().equals(owner);
+  /** The caller's own, or any for a resource server — and only of a client still registered. */
+  private boolean visible(ClientRegistration caller, String owner) {
+    return (caller.resourceServer() || caller.clientId().equals(owner)) && clients.isRegistered(owner);
   }
 
   private static void describe(Map<String, Object> answer, String scope, String clientId, String username,

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -76,11 +77,25 @@ public final class TokenService {
       throw OAuthException.unauthorizedClient("this client may not use the " + grantType
           + " grant (see grantTypes in its registration)");
     }
-    return switch (grantType) {
-      case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body, address);
-      case ClientRegistration.REFRESH_TOKEN -> refreshToken(client, body, address);
-      default -> clientCredentials(client, body, address);
-    };
+    // A place among the client's live tokens is taken before a code or refresh token is spent,
+    // so a client at its quota keeps them; given back if no token comes of it.
+    if (!store.reserveLiveToken(client.clientId(), client.maxLiveTokens())) {
+      throw quotaReached(client);
+    }
+    boolean issued = false;
+    try {
+      TokenResponse response = switch (grantType) {
+        case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body, address);
+        case ClientRegistration.REFRESH_TOKEN -> refreshToken(client, body, address);
+        default -> clientCredentials(client, body, address);
+      };
+      issued = true;
+      return response;
+    } finally {
+      if (!issued) {
+        store.releaseLiveToken(client.clientId());
+      }
+    }
   }
 
   private TokenResponse authorizationCode(ClientRegistration client, Parameters body, String address) {
@@ -101,7 +116,6 @@ public final class TokenService {
       }
     }
 
-    requireRoomForAToken(client);
     Instant now = clock.instant();
     CodeRedemption redemption = store.redeemAuthorizationCode(code, now.plus(longestTokenTtl));
     if (redemption instanceof CodeRedemption.AlreadyUsed used) {
@@ -151,14 +165,12 @@ public final class TokenService {
   private TokenResponse refreshToken(ClientRegistration client, Parameters body, String address) {
     String presented = body.require("refresh_token");
     Set<String> narrowed = requestedScope(body);
-    // A widened scope is refused before the token is spent: otherwise the client's retry would
-    // be taken for a replay and cost it the whole grant. (Another client's token is left to the
-    // rotation, which answers invalid_grant without telling it the token exists.)
-    if (narrowed != null) {
-      store.findRefreshToken(presented).filter(t -> t.clientId().equals(client.clientId()))
-          .ifPresent(t -> narrow(t.scope(), new LinkedHashSet<>(narrowed)));
-    }
-    requireRoomForAToken(client);
+    // What could still be refused is refused before the token is spent — a widened scope, a grant
+    // whose scopes the registration no longer allows: otherwise the client's retry would be taken
+    // for a replay and cost it the whole grant. (Another client's token is left to the rotation,
+    // which answers invalid_grant without telling it the token exists.)
+    store.findRefreshToken(presented).filter(t -> t.clientId().equals(client.clientId()))
+        .ifPresent(t -> narrow(stillAllowed(client, t), narrowed == null ? null : new LinkedHashSet<>(narrowed)));
     Instant now = clock.instant();
     RefreshRotation rotation = store.rotateRefreshToken(presented, client.clientId(), now.plus(longestTokenTtl));
     if (rotation instanceof RefreshRotation.AlreadyUsed used) {
@@ -174,12 +186,24 @@ public final class TokenService {
       throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
     }
     RefreshToken spent = rotated.token();
-    // What the user granted, as far as the client's registration still allows it: a scope taken
-    // from the registration since is not handed out again.
-    String stillAllowed = Scopes.format(Scopes.split(spent.scope()).stream().filter(client.scopes()::contains)
-        .toList());
+    String stillAllowed = stillAllowed(client, spent);
     return issue(client, spent.grantId(), spent.username(), narrow(stillAllowed, narrowed), stillAllowed, now,
         Instant.ofEpochSecond(spent.grantEndsAtEpochSecond()), ClientRegistration.REFRESH_TOKEN, address);
+  }
+
+  /**
+   * What the user granted, as far as the client's registration still allows it: a scope taken
+   * from the registration since is not handed out again.
+   *
+   * @throws OAuthException {@code invalid_grant} when nothing of the grant is allowed any more
+   */
+  private static String stillAllowed(ClientRegistration client, RefreshToken grant) {
+    List<String> allowed = Scopes.split(grant.scope()).stream().filter(client.scopes()::contains).toList();
+    if (allowed.isEmpty() && !grant.scope().isEmpty()) {
+      throw OAuthException.invalidGrant("none of the scopes of this grant is registered for the client any more; "
+          + "ask for a new authorization");
+    }
+    return Scopes.format(allowed);
   }
 
   /** RFC 6749 §4.4: the client acts for itself; no user, no refresh token. */
@@ -191,10 +215,8 @@ public final class TokenService {
     Instant now = clock.instant();
     Duration ttl = client.accessTokenTtl();
     String token = random.token();
-    if (!store.saveAccessTokenWithinQuota(token, new AccessToken(random.grantId(), client.clientId(), null, scope,
-        now.getEpochSecond(), now.plus(ttl).getEpochSecond()), client.maxLiveTokens())) {
-      throw quotaReached(client);
-    }
+    store.saveReservedAccessToken(token, new AccessToken(random.grantId(), client.clientId(), null, scope,
+        now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
     audit.record("token_issued", "success", client.clientId(), null, address,
         "grant_type", ClientRegistration.CLIENT_CREDENTIALS, "scope", scope);
     return new TokenResponse(token, "Bearer", ttl.getSeconds(), scope);
@@ -209,10 +231,8 @@ public final class TokenService {
     // No token outlives its grant (maxGrantLifetimeSeconds), however often the grant is refreshed.
     Instant expires = earlier(now.plus(client.accessTokenTtl()), grantEnds);
     String token = random.token();
-    if (!store.saveAccessTokenWithinQuota(token, new AccessToken(grantId, client.clientId(), username, scope,
-        now.getEpochSecond(), expires.getEpochSecond()), client.maxLiveTokens())) {
-      throw quotaReached(client);
-    }
+    store.saveReservedAccessToken(token, new AccessToken(grantId, client.clientId(), username, scope,
+        now.getEpochSecond(), expires.getEpochSecond()));
     String refresh = null;
     if (client.mayUse(ClientRegistration.REFRESH_TOKEN)) {
       refresh = random.token();
@@ -228,16 +248,6 @@ public final class TokenService {
 
   private static Instant earlier(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
-  }
-
-  /**
-   * Checked before a code or refresh token is spent, so a client at its quota keeps them; the
-   * save itself checks again, atomically.
-   */
-  private void requireRoomForAToken(ClientRegistration client) {
-    if (store.liveAccessTokens(client.clientId()) >= client.maxLiveTokens()) {
-      throw quotaReached(client);
-    }
   }
 
   /** A client at its quota of live tokens gets no more (one client must not crowd out the others). */

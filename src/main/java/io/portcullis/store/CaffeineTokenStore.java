@@ -301,17 +301,24 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
-  public boolean saveAccessTokenWithinQuota(String token, AccessToken value, long maxLive) {
-    AtomicLong live = liveTokens(value.clientId());
-    if (!takePlace(live, maxLive)) {
-      // Expired tokens leave the count when the cache notices them: let it look now, then once more.
-      tokens.cleanUp();
-      if (!takePlace(live, maxLive)) {
-        return false;
-      }
+  public boolean reserveLiveToken(String clientId, long maxLive) {
+    AtomicLong live = liveTokens(clientId);
+    if (takePlace(live, maxLive)) {
+      return true;
     }
-    tokens.put(SecretKey.of(token), value);
-    return true;
+    // Expired tokens leave the count when the cache notices them: let it look now, then once more.
+    tokens.cleanUp();
+    return takePlace(live, maxLive);
+  }
+
+  @Override
+  public void releaseLiveToken(String clientId) {
+    liveTokens(clientId).decrementAndGet();
+  }
+
+  @Override
+  public void saveReservedAccessToken(String token, AccessToken value) {
+    tokens.put(SecretKey.of(token), value); // its place was counted by reserveLiveToken
   }
 
   private static boolean takePlace(AtomicLong live, long maxLive) {

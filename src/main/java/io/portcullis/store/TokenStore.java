@@ -41,12 +41,19 @@ public interface TokenStore extends AutoCloseable {
   void saveAccessToken(String token, AccessToken accessToken);
 
   /**
-   * Saves the token unless its client already holds {@code maxLive} live access tokens: one atomic
-   * step per client, so parallel requests cannot all slip under the quota.
+   * Takes one of the {@code maxLive} places of {@code clientId}'s live access tokens for a token
+   * about to be issued: one atomic step per client, so parallel requests cannot all slip under the
+   * quota. Taken before a code or refresh token is spent, so that a client at its quota keeps them.
    *
-   * @return false when the client is at its quota; nothing was saved
+   * @return false when every place is taken (by live tokens or other reservations)
    */
-  boolean saveAccessTokenWithinQuota(String token, AccessToken accessToken, long maxLive);
+  boolean reserveLiveToken(String clientId, long maxLive);
+
+  /** Gives back a place taken by {@link #reserveLiveToken} when no token was issued after all. */
+  void releaseLiveToken(String clientId);
+
+  /** Saves a token into the place {@link #reserveLiveToken} took for it. */
+  void saveReservedAccessToken(String token, AccessToken accessToken);
 
   /** The access tokens of {@code clientId} not yet expired or removed (revoked grants' tokens count until they expire). */
   long liveAccessTokens(String clientId);

@@ -50,6 +50,7 @@ final class BodyReader implements ReadListener, AsyncListener {
   }
 
   private static final System.Logger LOG = System.getLogger(BodyReader.class.getName());
+  private static final AtomicBoolean WARNED_SYNC = new AtomicBoolean();
 
   private final AsyncContext async;
   private final ServletInputStream in;
@@ -79,6 +80,10 @@ final class BodyReader implements ReadListener, AsyncListener {
   static void read(HttpServletRequest request, HttpServletResponse response, Duration deadline, Handler handler,
       Refusal refusal) throws IOException {
     if (!request.isAsyncSupported()) {
+      if (!WARNED_SYNC.getAndSet(true)) {
+        LOG.log(System.Logger.Level.WARNING, "a filter in front of Portcullis does not support async requests, so "
+            + "request bodies are read the blocking way, without a deadline: slow clients can hold threads");
+      }
       byte[] bytes;
       try {
         bytes = RequestParameters.readBody(request);
@@ -205,10 +210,23 @@ final class BodyReader implements ReadListener, AsyncListener {
     boolean complete = thenComplete;
     try {
       step.run();
-    } catch (IOException | RuntimeException e) {
-      // The client is gone, or the endpoint failed; nothing more can be told to anyone.
+    } catch (IOException e) {
+      // The client is gone: nothing more can be told to anyone.
       LOG.log(System.Logger.Level.DEBUG, "request abandoned while answering: " + e);
       complete = true;
+    } catch (RuntimeException e) {
+      // The endpoints answer their own failures; this is a last resort, never a container page.
+      LOG.log(System.Logger.Level.ERROR, "request failed unexpectedly", e);
+      complete = true;
+      HttpServletResponse response = (HttpServletResponse) async.getResponse();
+      if (!response.isCommitted()) {
+        try {
+          response.reset();
+          refusal.refuse(OAuthException.serverError("the authorization server failed; try again later"));
+        } catch (IOException | RuntimeException ignored) {
+          // nothing left to try
+        }
+      }
     } finally {
       if (complete) {
         complete();

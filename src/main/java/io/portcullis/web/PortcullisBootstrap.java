@@ -82,7 +82,9 @@ public final class PortcullisBootstrap implements ServletContextListener {
     // Who is calling and over what, before anything looks at a credential.
     FilterRegistration.Dynamic transport = context.addFilter("portcullis-transport",
         new TransportSecurityFilter(config.transport(), responses,
-            path -> MetadataServlet.PATH.equals(path) || config.routeFor(path).map(r -> r.isPublic()).orElse(false)));
+            path -> MetadataServlet.PATH.equals(path) || config.routeFor(path).map(r -> r.isPublic()).orElse(false),
+            Set.of(TokenServlet.PATH, TokenServlet.REFRESH_PATH, IntrospectionServlet.PATH,
+                IntrospectionServlet.WEBMETHODS_PATH, RevocationServlet.PATH, RevocationServlet.WEBMETHODS_PATH)));
     transport.setAsyncSupported(true);
     transport.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-bearer",

@@ -48,11 +48,15 @@ public final class TransportSecurityFilter extends HttpFilter {
   private final transient Responses responses;
   /** Paths answered over plain HTTP as well: public routes, metadata. */
   private final transient Predicate<String> plainHttpAllowed;
+  /** The token, introspection and revocation endpoints: refused with their JSON. */
+  private final java.util.Set<String> backChannelPaths;
 
-  TransportSecurityFilter(TransportSettings settings, Responses responses, Predicate<String> plainHttpAllowed) {
+  TransportSecurityFilter(TransportSettings settings, Responses responses, Predicate<String> plainHttpAllowed,
+      java.util.Set<String> backChannelPaths) {
     this.settings = settings;
     this.responses = responses;
     this.plainHttpAllowed = plainHttpAllowed;
+    this.backChannelPaths = java.util.Set.copyOf(backChannelPaths);
   }
 
   @Override
@@ -73,10 +77,13 @@ public final class TransportSecurityFilter extends HttpFilter {
 
   private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String description = "this server accepts OAuth requests and access tokens over HTTPS only";
-    if (AuthorizeServlet.PATH.equals(BearerTokenFilter.pathWithinContext(request))) {
+    String path = BearerTokenFilter.pathWithinContext(request);
+    if (AuthorizeServlet.PATH.equals(path)) {
       responses.errorPage(response, 400, "invalid_request", description);
-    } else {
+    } else if (backChannelPaths.contains(path)) {
       responses.tokenError(response, OAuthException.invalidRequest(description));
+    } else {
+      responses.bearerError(response, OAuthException.invalidRequest(description)); // RFC 6750 §3.1
     }
   }
 

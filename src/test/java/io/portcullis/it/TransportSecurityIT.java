@@ -100,6 +100,8 @@ class TransportSecurityIT {
     ItAssertions.assertErrorPage(authorize, 400, "invalid_request");
     HttpResponse<String> guardedPlain = viaProxy.get("/api/orders", "Authorization", "Bearer " + token);
     assertEquals(400, guardedPlain.statusCode(), guardedPlain.body());
+    assertTrue(guardedPlain.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_request\""),
+        guardedPlain.headers().map().toString());
     HttpResponse<String> guardedTls = viaProxy.get("/api/orders", "Authorization", "Bearer " + token,
         "X-Forwarded-Proto", "https");
     assertEquals(200, guardedTls.statusCode(), guardedTls.body());

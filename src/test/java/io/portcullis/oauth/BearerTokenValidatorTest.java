@@ -119,6 +119,14 @@ class BearerTokenValidatorTest {
   }
 
   @Test
+  void aTokenOfAClientNoLongerRegisteredIsInvalidToken() {
+    f.store.saveAccessToken("t-of-a-removed-client", new io.portcullis.store.AccessToken(99, "removed-client",
+        "alice", "email", f.clock.instant().getEpochSecond(), f.clock.instant().plusSeconds(600).getEpochSecond()));
+    assertOAuthError(() -> bearer.check("/api/orders", List.of("Bearer t-of-a-removed-client")), "invalid_token", 401,
+        INVALID_TOKEN);
+  }
+
+  @Test
   void unknownTokenIsInvalidToken() {
     assertOAuthError(() -> bearer.check("/api/orders", List.of("Bearer " + "0".repeat(64))),
         "invalid_token", 401, INVALID_TOKEN);

@@ -130,6 +130,77 @@ class TokenServiceBoundsTest {
 
   // ---- scopes the registration no longer allows ----
 
+  /** The refresher client of the fixture, with its registration's scopes replaced. */
+  TokenService withRefresherScopes(String scopesJson) throws Exception {
+    String changed = f.json.replace("\"redirectUris\": [\"https://refresher.example/cb\"], "
+        + "\"scopes\": [\"email\", \"profile\", \"orders\"]", "\"redirectUris\": [\"https://refresher.example/cb\"], "
+        + "\"scopes\": " + scopesJson);
+    assertTrue(!changed.equals(f.json), "the fixture's refresher client changed its form");
+    PortcullisConfig config = ConfigLoader.load("changed", JsonParser.parseString(changed));
+    return new TokenService(config, f.store, new ClientAuthenticator(config, f.throttle, f.audit), f.random, f.clock,
+        f.audit);
+  }
+
+  @Test
+  void aRefreshRefusedForItsScopeSpendsNothing() throws Exception {
+    TokenResponse tokens = f.refresherTokens();
+    TokenService narrowed = withRefresherScopes("[\"email\"]");
+    assertEquals("invalid_scope", assertThrows(OAuthException.class, () -> narrowed.exchange(
+        basic(REFRESHER, REFRESHER_SECRET), params("grant_type", "refresh_token", "refresh_token",
+            tokens.refreshToken(), "scope", "profile"))).error());
+    // Not spent: the retry without the scope works, and revokes nothing.
+    assertEquals("email", narrowed.exchange(basic(REFRESHER, REFRESHER_SECRET),
+        params("grant_type", "refresh_token", "refresh_token", tokens.refreshToken())).scope());
+    assertTrue(f.store.findAccessToken(tokens.accessToken()).isPresent());
+  }
+
+  @Test
+  void aGrantWithNoScopeLeftIsInvalidGrantAndIsNotSpent() throws Exception {
+    TokenResponse tokens = f.refresherTokens();
+    TokenService unrelated = withRefresherScopes("[\"admin\"]");
+    assertEquals("invalid_grant", assertThrows(OAuthException.class, () -> unrelated.exchange(
+        basic(REFRESHER, REFRESHER_SECRET), params("grant_type", "refresh_token", "refresh_token",
+            tokens.refreshToken()))).error());
+    f.refresh(tokens.refreshToken(), null); // the registration restored: the grant goes on
+  }
+
+  @Test
+  void parallelCodeExchangesAtTheQuotaSpendOnlyTheCodesTheyRedeem() throws Exception {
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      codes.add(f.code(params("response_type", "code", "client_id", "limited")));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<String[]>> results = new ArrayList<>();
+    for (String code : codes) {
+      results.add(pool.submit(() -> {
+        go.await();
+        try {
+          TokenResponse token = f.token.exchange(basic("limited", "limited-secret"),
+              params("grant_type", "authorization_code", "code", code));
+          return new String[] {code, token.accessToken()};
+        } catch (OAuthException e) {
+          assertEquals(429, e.status());
+          return null;
+        }
+      }));
+    }
+    go.countDown();
+    List<String[]> redeemed = new ArrayList<>();
+    for (Future<String[]> result : results) {
+      if (result.get() != null) {
+        redeemed.add(result.get());
+      }
+    }
+    pool.shutdown();
+    assertEquals(1, redeemed.size(), "a quota of one");
+    // Every other code is still good once the place is free again.
+    f.store.revokeAccessToken(redeemed.get(0)[1]);
+    String other = codes.stream().filter(c -> !c.equals(redeemed.get(0)[0])).findFirst().orElseThrow();
+    f.token.exchange(basic("limited", "limited-secret"), params("grant_type", "authorization_code", "code", other));
+  }
+
   @Test
   void aRefreshGivesNoScopeTheClientsRegistrationNoLongerAllows() throws Exception {
     TokenResponse tokens = f.refresherTokens();

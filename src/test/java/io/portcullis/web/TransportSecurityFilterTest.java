@@ -23,7 +23,7 @@ class TransportSecurityFilterTest {
 
   final ResponsesTest.RecordedResponse recorded = new ResponsesTest.RecordedResponse();
   final TransportSecurityFilter filter = new TransportSecurityFilter(TransportSettings.defaults(),
-      new Responses("portcullis"), "/health"::equals);
+      new Responses("portcullis"), "/health"::equals, java.util.Set.of(TokenServlet.PATH, IntrospectionServlet.PATH));
   HttpServletRequest passedOn;
   final FilterChain chain = (request, response) -> passedOn = (HttpServletRequest) request;
 
