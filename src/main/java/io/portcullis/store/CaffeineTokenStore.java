@@ -437,6 +437,7 @@ public final class CaffeineTokenStore implements TokenStore {
     refreshTokens.invalidateAll();
     usedRefreshTokens.invalidateAll();
     revokedGrants.invalidateAll();
+    failures.invalidateAll();
   }
   /** Writes every live entry to the snapshot file, for the next start (graceful shutdown). */
   private void save() {

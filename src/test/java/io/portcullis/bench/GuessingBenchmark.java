@@ -78,9 +78,9 @@ public final class GuessingBenchmark {
 
   private void run() throws Exception {
     System.out.printf("%d threads, %d s a phase, one address (127.0.0.1)%n%n", threads, seconds);
-    System.out.println("| | throttling | checked guesses | refused unchecked (429) | checked guesses per minute "
-        + "| other client's /public p50 / p99 (ms) |");
-    System.out.println("|---|---|---:|---:|---:|---:|");
+    System.out.println("| | throttling | checked guesses | refused unchecked (429) | busy (503) "
+        + "| checked guesses per minute | other client's /public p50 / p99 (ms) |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|");
     for (Mode mode : Mode.values()) {
       try (PortcullisServer server = PortcullisServer.start(config(mode))) {
         String base = server.baseUrl();
@@ -106,20 +106,23 @@ public final class GuessingBenchmark {
   }
 
   private void report(String what, Mode mode, Result result, Latency other) {
-    System.out.printf("| %s | %s | %,d | %,d | %,.0f | %s |%n", what, mode.label,
-        result.checked.get(), result.refused.get(), result.checked.get() * 60.0 / seconds,
+    System.out.printf("| %s | %s | %,d | %,d | %,d | %,.0f | %s |%n", what, mode.label,
+        result.checked.get(), result.refused.get(), result.busy.get(), result.checked.get() * 60.0 / seconds,
         other == null ? "" : other.summary());
   }
 
   private static final class Result {
     final AtomicLong checked = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
+    final AtomicLong busy = new AtomicLong();
 
     void count(int status) {
       if (status == 401 || status == 302) {
         checked.incrementAndGet();
       } else if (status == 429) {
         refused.incrementAndGet();
+      } else if (status == 503) {
+        busy.incrementAndGet();
       }
     }
   }
@@ -221,22 +224,36 @@ public final class GuessingBenchmark {
     void run() throws Exception;
   }
 
-  /** {@code threads} threads repeating {@code attempt} for {@code seconds}. */
+  /**
+   * {@code threads} threads repeating {@code attempt} for {@code seconds}. A failed attempt (the
+   * server closing a connection on a 503, say) is counted and the thread goes on.
+   */
   private void hammer(Attempt attempt) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
-    for (int i = 0; i < threads; i++) {
-      workers.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
-          attempt.run();
-        }
-        return null;
-      }));
+    AtomicLong failed = new AtomicLong();
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+      List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        workers.add(pool.submit(() -> {
+          while (System.nanoTime() < end) {
+            try {
+              attempt.run();
+            } catch (Exception e) {
+              failed.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> worker : workers) {
+        worker.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    for (java.util.concurrent.Future<?> worker : workers) {
-      worker.get();
+    if (failed.get() > 0) {
+      System.err.println(failed.get() + " attempts failed on the client side");
     }
-    pool.shutdown();
   }
 }
