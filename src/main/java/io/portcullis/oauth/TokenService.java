@@ -6,6 +6,7 @@ import io.portcullis.config.Scopes;
 import io.portcullis.store.AccessToken;
 import io.portcullis.store.AuthorizationCode;
 import io.portcullis.store.CodeRedemption;
+import io.portcullis.store.LiveTokenPlace;
 import io.portcullis.store.RefreshRotation;
 import io.portcullis.store.RefreshToken;
 import io.portcullis.store.TokenStore;
@@ -79,26 +80,28 @@ public final class TokenService {
     }
     // A place among the client's live tokens is taken before a code or refresh token is spent,
     // so a client at its quota keeps them; given back if no token comes of it.
-    if (!store.reserveLiveToken(client.clientId(), client.maxLiveTokens())) {
+    LiveTokenPlace place = store.reserveLiveToken(client.clientId(), client.maxLiveTokens());
+    if (place == null) {
       throw quotaReached(client);
     }
     boolean issued = false;
     try {
       TokenResponse response = switch (grantType) {
-        case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body, address);
-        case ClientRegistration.REFRESH_TOKEN -> refreshToken(client, body, address);
-        default -> clientCredentials(client, body, address);
+        case ClientRegistration.AUTHORIZATION_CODE -> authorizationCode(client, body, address, place);
+        case ClientRegistration.REFRESH_TOKEN -> refreshToken(client, body, address, place);
+        default -> clientCredentials(client, body, address, place);
       };
       issued = true;
       return response;
     } finally {
       if (!issued) {
-        store.releaseLiveToken(client.clientId());
+        store.releaseLiveToken(place);
       }
     }
   }
 
-  private TokenResponse authorizationCode(ClientRegistration client, Parameters body, String address) {
+  private TokenResponse authorizationCode(ClientRegistration client, Parameters body, String address,
+      LiveTokenPlace place) {
     String code = body.require("code");
     String redirectUri = body.get("redirect_uri");
     String verifier = body.get("code_verifier");
@@ -158,11 +161,12 @@ public final class TokenService {
     String grantedScope = narrow(granted.scope(), narrowed);
 
     return issue(client, granted.grantId(), granted.username(), grantedScope, granted.scope(), now,
-        now.plus(config.maxGrantLifetime()), ClientRegistration.AUTHORIZATION_CODE, address);
+        now.plus(config.maxGrantLifetime()), ClientRegistration.AUTHORIZATION_CODE, address, place);
   }
 
   /** RFC 6749 §6 with rotation: each use spends the refresh token and buys a new one. */
-  private TokenResponse refreshToken(ClientRegistration client, Parameters body, String address) {
+  private TokenResponse refreshToken(ClientRegistration client, Parameters body, String address,
+      LiveTokenPlace place) {
     String presented = body.require("refresh_token");
     Set<String> narrowed = requestedScope(body);
     // What could still be refused is refused before the token is spent — a widened scope, a grant
@@ -188,7 +192,7 @@ public final class TokenService {
     RefreshToken spent = rotated.token();
     String stillAllowed = stillAllowed(client, spent);
     return issue(client, spent.grantId(), spent.username(), narrow(stillAllowed, narrowed), stillAllowed, now,
-        Instant.ofEpochSecond(spent.grantEndsAtEpochSecond()), ClientRegistration.REFRESH_TOKEN, address);
+        Instant.ofEpochSecond(spent.grantEndsAtEpochSecond()), ClientRegistration.REFRESH_TOKEN, address, place);
   }
 
   /**
@@ -207,7 +211,8 @@ public final class TokenService {
   }
 
   /** RFC 6749 §4.4: the client acts for itself; no user, no refresh token. */
-  private TokenResponse clientCredentials(ClientRegistration client, Parameters body, String address) {
+  private TokenResponse clientCredentials(ClientRegistration client, Parameters body, String address,
+      LiveTokenPlace place) {
     Set<String> requested = requestedScope(body);
     String scope = requested == null ? Scopes.format(client.scopes())
         : Scopes.narrow(client.scopes(), requested, () -> OAuthException.invalidScope(
@@ -216,7 +221,7 @@ public final class TokenService {
     Duration ttl = client.accessTokenTtl();
     String token = random.token();
     store.saveReservedAccessToken(token, new AccessToken(random.grantId(), client.clientId(), null, scope,
-        now.getEpochSecond(), now.plus(ttl).getEpochSecond()));
+        now.getEpochSecond(), now.plus(ttl).getEpochSecond()), place);
     audit.record("token_issued", "success", client.clientId(), null, address,
         "grant_type", ClientRegistration.CLIENT_CREDENTIALS, "scope", scope);
     return new TokenResponse(token, "Bearer", ttl.getSeconds(), scope);
@@ -227,12 +232,12 @@ public final class TokenService {
    * token keeps the grant's whole scope (RFC 6749 §6), even when this access token was narrowed.
    */
   private TokenResponse issue(ClientRegistration client, long grantId, String username, String scope,
-      String grantScope, Instant now, Instant grantEnds, String grantType, String address) {
+      String grantScope, Instant now, Instant grantEnds, String grantType, String address, LiveTokenPlace place) {
     // No token outlives its grant (maxGrantLifetimeSeconds), however often the grant is refreshed.
     Instant expires = earlier(now.plus(client.accessTokenTtl()), grantEnds);
     String token = random.token();
     store.saveReservedAccessToken(token, new AccessToken(grantId, client.clientId(), username, scope,
-        now.getEpochSecond(), expires.getEpochSecond()));
+        now.getEpochSecond(), expires.getEpochSecond()), place);
     String refresh = null;
     if (client.mayUse(ClientRegistration.REFRESH_TOKEN)) {
       refresh = random.token();

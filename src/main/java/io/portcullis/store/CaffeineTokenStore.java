@@ -301,23 +301,25 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
-  public boolean reserveLiveToken(String clientId, long maxLive) {
+  public LiveTokenPlace reserveLiveToken(String clientId, long maxLive) {
     AtomicLong live = liveTokens(clientId);
-    if (takePlace(live, maxLive)) {
-      return true;
+    if (!takePlace(live, maxLive)) {
+      // Expired tokens leave the count when the cache notices them: let it look now, then once more.
+      tokens.cleanUp();
+      if (!takePlace(live, maxLive)) {
+        return null;
+      }
     }
-    // Expired tokens leave the count when the cache notices them: let it look now, then once more.
-    tokens.cleanUp();
-    return takePlace(live, maxLive);
+    return new LiveTokenPlace(clientId, "");
   }
 
   @Override
-  public void releaseLiveToken(String clientId) {
-    liveTokens(clientId).decrementAndGet();
+  public void releaseLiveToken(LiveTokenPlace place) {
+    liveTokens(place.clientId()).decrementAndGet();
   }
 
   @Override
-  public void saveReservedAccessToken(String token, AccessToken value) {
+  public void saveReservedAccessToken(String token, AccessToken value, LiveTokenPlace place) {
     tokens.put(SecretKey.of(token), value); // its place was counted by reserveLiveToken
   }
 

@@ -45,15 +45,16 @@ public interface TokenStore extends AutoCloseable {
    * about to be issued: one atomic step per client, so parallel requests cannot all slip under the
    * quota. Taken before a code or refresh token is spent, so that a client at its quota keeps them.
    *
-   * @return false when every place is taken (by live tokens or other reservations)
+   * @return the place, or {@code null} when every place is taken (by live tokens or other
+   *         reservations)
    */
-  boolean reserveLiveToken(String clientId, long maxLive);
+  LiveTokenPlace reserveLiveToken(String clientId, long maxLive);
 
   /** Gives back a place taken by {@link #reserveLiveToken} when no token was issued after all. */
-  void releaseLiveToken(String clientId);
+  void releaseLiveToken(LiveTokenPlace place);
 
   /** Saves a token into the place {@link #reserveLiveToken} took for it. */
-  void saveReservedAccessToken(String token, AccessToken accessToken);
+  void saveReservedAccessToken(String token, AccessToken accessToken, LiveTokenPlace place);
 
   /** The access tokens of {@code clientId} not yet expired or removed (revoked grants' tokens count until they expire). */
   long liveAccessTokens(String clientId);
