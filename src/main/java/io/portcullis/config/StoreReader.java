@@ -17,8 +17,11 @@ final class StoreReader {
       return defaults;
     }
     String type = store.string("type", false);
+    if (StoreSettings.REDIS.equals(type)) {
+      return StoreSettings.redis(RedisReader.read(store, problems));
+    }
     if (type != null && !type.equals(StoreSettings.MEMORY)) {
-      problems.error(store.at("type"), "must be \"" + StoreSettings.MEMORY + "\"");
+      problems.error(store.at("type"), "must be \"" + StoreSettings.MEMORY + "\" or \"" + StoreSettings.REDIS + "\"");
     }
     long pending = store.number("maxPendingAuthorizations", defaults.maxPendingAuthorizations(), 1, 100_000_000);
     long codes = store.number("maxAuthorizationCodes", defaults.maxAuthorizationCodes(), 1, 100_000_000);

@@ -14,7 +14,7 @@ import io.portcullis.oauth.IntrospectionService;
 import io.portcullis.oauth.RevocationService;
 import io.portcullis.config.ClientRegistration;
 import io.portcullis.oauth.ConfigUsers;
-import io.portcullis.store.CaffeineTokenStore;
+import io.portcullis.store.TokenStores;
 import io.portcullis.store.TokenStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -48,7 +48,7 @@ public final class PortcullisBootstrap implements ServletContextListener {
     ServletContext context = event.getServletContext();
     PortcullisConfig config = loadConfig(context);
     Clock clock = Clock.systemUTC();
-    store = new CaffeineTokenStore(config.store(), clock);
+    store = TokenStores.open(config.store(), clock, System::getenv);
     RandomValues random = new RandomValues();
     Responses responses = new Responses(config.realm(), config.scopeDescriptions());
 

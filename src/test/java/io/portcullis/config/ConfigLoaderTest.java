@@ -707,11 +707,77 @@ class ConfigLoaderTest {
          "clients": [{"clientId": "app", "redirectUris": ["https://app.example/cb"]}]}
         """);
     assertEquals(new StoreSettings("memory", 10, 20, 30), config.store());
-    assertEquals(List.of("store.type: must be \"memory\"", "store.maxAccessTokens: must be between 1 and 1000000000, not 0"),
+    assertEquals(List.of("store.type: must be \"memory\" or \"redis\"",
+            "store.maxAccessTokens: must be between 1 and 1000000000, not 0"),
         problems("""
-            {"store": {"type": "redis", "maxAccessTokens": 0},
+            {"store": {"type": "disk", "maxAccessTokens": 0},
              "clients": [{"clientId": "app", "redirectUris": ["https://app.example/cb"]}]}
             """));
+  }
+
+  @Test
+  void aRedisStoreIsReadInEachOfItsForms() throws Exception {
+    PortcullisConfig standalone = load("""
+        {"store": {"type": "redis", "uri": "rediss://portcullis@redis.example:6380/2", "passwordEnv": "REDIS_PASSWORD",
+                   "keyPrefix": "gw1:", "connectTimeoutMillis": 300, "commandTimeoutMillis": 200, "nearCacheMillis": 1000},
+         %s}
+        """.formatted(ONE_CLIENT));
+    RedisSettings redis = standalone.store().redis().orElseThrow();
+    assertEquals("redis", standalone.store().type());
+    assertEquals(java.net.URI.create("rediss://portcullis@redis.example:6380/2"), redis.uri());
+    assertEquals("REDIS_PASSWORD", redis.passwordEnv());
+    assertEquals("gw1:", redis.keyPrefix());
+    assertEquals(Duration.ofMillis(300), redis.connectTimeout());
+    assertEquals(Duration.ofMillis(200), redis.commandTimeout());
+    assertEquals(Duration.ofMillis(1000), redis.nearCache());
+
+    RedisSettings sentinel = load("""
+        {"store": {"type": "redis", "sentinels": ["redis://s1:26379", "redis://s2:26379"], "masterName": "gw"}, %s}
+        """.formatted(ONE_CLIENT)).store().redis().orElseThrow();
+    assertTrue(sentinel.isSentinel());
+    assertEquals("gw", sentinel.masterName());
+    assertEquals("portcullis:", sentinel.keyPrefix());
+
+    RedisSettings cluster = load("""
+        {"store": {"type": "redis", "cluster": true, "nodes": ["redis://n1:7000", "redis://n2:7001"]}, %s}
+        """.formatted(ONE_CLIENT)).store().redis().orElseThrow();
+    assertTrue(cluster.isCluster());
+    assertEquals(2, cluster.nodes().size());
+  }
+
+  @Test
+  void aRedisStoreWithAPasswordInItsUriWarnsAndNeverLogsIt() throws Exception {
+    PortcullisConfig config = load("""
+        {"store": {"type": "redis", "uri": "redis://user:s3cret@redis.example:6379"}, %s}
+        """.formatted(ONE_CLIENT));
+    assertTrue(config.warnings().contains("store.uri: holds a password; name an environment variable in "
+        + "\"passwordEnv\" instead"), config.warnings().toString());
+    String described = config.store().redis().orElseThrow().describe();
+    assertFalse(described.contains("s3cret"), described);
+    assertEquals("Redis redis://user:****@redis.example:6379", described);
+    assertFalse(config.store().redis().orElseThrow().toString().contains("s3cret"));
+  }
+
+  @Test
+  void aRedisStoreWithoutExactlyOneFormOrWithBadValuesIsRefused() {
+    assertEquals(List.of("store: a Redis store needs exactly one of \"uri\", \"sentinels\" (with \"masterName\") or "
+            + "\"cluster\": true (with \"nodes\")"),
+        problems("{\"store\": {\"type\": \"redis\"}, %s}".formatted(ONE_CLIENT)));
+    assertEquals(List.of(
+            "store: a Redis store needs exactly one of \"uri\", \"sentinels\" (with \"masterName\") or "
+                + "\"cluster\": true (with \"nodes\")",
+            "store.uri: must be a redis:// or rediss:// URI",
+            "store.masterName: is required with \"sentinels\": the name of the master they watch",
+            "store.passwordEnv: must be the name of an environment variable",
+            "store.keyPrefix: must be printable ASCII without spaces or braces",
+            "store.commandTimeoutMillis: must be between 10 and 60000, not 0",
+            "store.snapshotFile: unknown key (known keys: type, uri, sentinels, masterName, cluster, nodes, passwordEnv, "
+                + "keyPrefix, connectTimeoutMillis, commandTimeoutMillis, nearCacheMillis)"),
+        problems("""
+            {"store": {"type": "redis", "uri": "http://redis.example", "sentinels": ["redis://s:26379"],
+                       "passwordEnv": "not a name", "keyPrefix": "{x}", "commandTimeoutMillis": 0,
+                       "snapshotFile": "/tmp/x"}, %s}
+            """.formatted(ONE_CLIENT)));
   }
 
   // ---- all at once ----

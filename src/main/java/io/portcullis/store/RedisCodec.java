@@ -1,0 +1,110 @@
+package io.portcullis.store;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * How store entries are written into Redis: compact JSON objects with short member names. Grant
+ * ids travel as strings, since the Lua scripts decode these values and Lua numbers are doubles,
+ * which would round a 64-bit id.
+ */
+final class RedisCodec {
+  private RedisCodec() {}
+
+  static String pending(PendingAuthorization p) {
+    JsonObject o = new JsonObject();
+    o.addProperty("c", p.clientId());
+    o.addProperty("r", p.redirectUri());
+    o.addProperty("rs", p.redirectUriSent());
+    o.addProperty("s", p.scope());
+    o.addProperty("st", p.state());
+    o.addProperty("cc", p.codeChallenge());
+    o.addProperty("cm", p.codeChallengeMethod());
+    o.addProperty("x", Base64.getEncoder().encodeToString(p.csrfTokenHash()));
+    o.addProperty("e", p.expiresAt().getEpochSecond());
+    return o.toString();
+  }
+
+  static PendingAuthorization pending(String json, int attempts) {
+    JsonObject o = parse(json);
+    return new PendingAuthorization(string(o, "c"), string(o, "r"), o.get("rs").getAsBoolean(), string(o, "s"),
+        string(o, "st"), string(o, "cc"), string(o, "cm"), Base64.getDecoder().decode(string(o, "x")),
+        Instant.ofEpochSecond(o.get("e").getAsLong()), attempts);
+  }
+
+  static String code(AuthorizationCode c) {
+    JsonObject o = new JsonObject();
+    o.addProperty("g", Long.toString(c.grantId()));
+    o.addProperty("c", c.clientId());
+    o.addProperty("u", c.username());
+    o.addProperty("r", c.redirectUri());
+    o.addProperty("rs", c.redirectUriSent());
+    o.addProperty("s", c.scope());
+    o.addProperty("cc", c.codeChallenge());
+    o.addProperty("cm", c.codeChallengeMethod());
+    o.addProperty("e", c.expiresAt().getEpochSecond());
+    return o.toString();
+  }
+
+  static AuthorizationCode code(String json) {
+    JsonObject o = parse(json);
+    return new AuthorizationCode(Long.parseLong(string(o, "g")), string(o, "c"), string(o, "u"), string(o, "r"),
+        o.get("rs").getAsBoolean(), string(o, "s"), string(o, "cc"), string(o, "cm"),
+        Instant.ofEpochSecond(o.get("e").getAsLong()));
+  }
+
+  static String accessToken(AccessToken t) {
+    JsonObject o = new JsonObject();
+    o.addProperty("g", Long.toString(t.grantId()));
+    o.addProperty("c", t.clientId());
+    o.addProperty("u", t.username());
+    o.addProperty("s", t.scope());
+    o.addProperty("i", t.issuedAtEpochSecond());
+    o.addProperty("e", t.expiresAtEpochSecond());
+    return o.toString();
+  }
+
+  static AccessToken accessToken(String json) {
+    JsonObject o = parse(json);
+    return new AccessToken(Long.parseLong(string(o, "g")), string(o, "c"), string(o, "u"), string(o, "s"),
+        o.get("i").getAsLong(), o.get("e").getAsLong());
+  }
+
+  static String refreshToken(RefreshToken t) {
+    JsonObject o = new JsonObject();
+    o.addProperty("g", Long.toString(t.grantId()));
+    o.addProperty("c", t.clientId());
+    o.addProperty("u", t.username());
+    o.addProperty("s", t.scope());
+    o.addProperty("i", t.issuedAtEpochSecond());
+    o.addProperty("e", t.expiresAtEpochSecond());
+    o.addProperty("ge", t.grantEndsAtEpochSecond());
+    return o.toString();
+  }
+
+  static RefreshToken refreshToken(String json) {
+    JsonObject o = parse(json);
+    return new RefreshToken(Long.parseLong(string(o, "g")), string(o, "c"), string(o, "u"), string(o, "s"),
+        o.get("i").getAsLong(), o.get("e").getAsLong(), o.get("ge").getAsLong());
+  }
+
+  /** A spent code or refresh token: its grant and client, for a replay to revoke. */
+  record Spent(long grantId, String clientId) {}
+
+  static Spent spent(String json) {
+    JsonObject o = parse(json);
+    return new Spent(Long.parseLong(string(o, "g")), string(o, "c"));
+  }
+
+  private static JsonObject parse(String json) {
+    return JsonParser.parseString(json).getAsJsonObject();
+  }
+
+  private static String string(JsonObject o, String member) {
+    JsonElement e = o.get(member);
+    return e == null || e.isJsonNull() ? null : e.getAsString();
+  }
+}

@@ -1,0 +1,214 @@
+package io.portcullis.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.portcullis.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link TokenStore} promises, whichever keeps the entries: single use under
+ * concurrency, spent markers, revoked grants, expiry by the injected clock, failure counters and
+ * live-token places. Run against the memory store and against a real Redis.
+ */
+abstract class TokenStoreContract {
+
+  /** Near the real time, so that a store whose entries carry real TTLs (Redis) keeps them. */
+  protected final MutableClock clock = new MutableClock(Instant.now().plusSeconds(1).truncatedTo(
+      java.time.temporal.ChronoUnit.SECONDS));
+  protected TokenStore store;
+  private final ExecutorService pool = Executors.newFixedThreadPool(32);
+
+  /** A new, empty store of the kind under test, reading {@link #clock}. */
+  protected abstract TokenStore newStore();
+
+  @BeforeEach
+  void open() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeAll() {
+    pool.shutdownNow();
+    store.close();
+  }
+
+  Instant in(long seconds) {
+    return clock.instant().plusSeconds(seconds);
+  }
+
+  AccessToken token(long grantId, String clientId, long ttl) {
+    return new AccessToken(grantId, clientId, "alice", "email", clock.instant().getEpochSecond(),
+        in(ttl).getEpochSecond());
+  }
+
+  RefreshToken refresh(long grantId, String clientId, long ttl) {
+    return new RefreshToken(grantId, clientId, "alice", "email profile", clock.instant().getEpochSecond(),
+        in(ttl).getEpochSecond(), in(30 * 86_400).getEpochSecond());
+  }
+
+  AuthorizationCode code(long grantId, long ttl) {
+    return new AuthorizationCode(grantId, "app", "alice", "https://app.example/cb", true, "email",
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", in(ttl));
+  }
+
+  PendingAuthorization pending(long ttl) {
+    return new PendingAuthorization("app", "https://app.example/cb", true, "email", "xyz", null, null,
+        SecretKey.sha256("csrf"), in(ttl), 0);
+  }
+
+  /** Runs every call at once and returns their answers. */
+  <T> List<T> atOnce(int times, Callable<T> call) throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<T>> futures = new ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      futures.add(pool.submit(() -> {
+        go.await();
+        return call.call();
+      }));
+    }
+    go.countDown();
+    List<T> answers = new ArrayList<>();
+    for (Future<T> future : futures) {
+      answers.add(future.get());
+    }
+    return answers;
+  }
+
+  // ---- pending approvals ----
+
+  @Test
+  void aPendingApprovalIsFoundCountedAndTakenOnce() throws Exception {
+    store.savePendingAuthorization("tx", pending(600));
+    assertEquals("xyz", store.findPendingAuthorization("tx").orElseThrow().state());
+    List<Integer> counts = atOnce(40, () -> store.countApprovalAttempt("tx"));
+    assertEquals(40, counts.stream().distinct().count(), "every attempt a number of its own: " + counts);
+    assertEquals(40, store.findPendingAuthorization("tx").orElseThrow().approvalAttempts());
+    List<Optional<PendingAuthorization>> taken = atOnce(20, () -> store.takePendingAuthorization("tx"));
+    assertEquals(1, taken.stream().filter(Optional::isPresent).count());
+    assertEquals(0, store.countApprovalAttempt("tx"));
+  }
+
+  @Test
+  void aPendingApprovalExpiresAtItsTime() {
+    store.savePendingAuthorization("tx", pending(60));
+    clock.advanceSeconds(60);
+    assertEquals(Optional.empty(), store.findPendingAuthorization("tx"));
+    assertEquals(Optional.empty(), store.takePendingAuthorization("tx"));
+  }
+
+  // ---- codes ----
+
+  @Test
+  void aCodeIsRedeemedExactlyOnceHoweverManyTry() throws Exception {
+    store.saveAuthorizationCode("code", code(7, 600));
+    List<CodeRedemption> redemptions = atOnce(64, () -> store.redeemAuthorizationCode("code", in(3600)));
+    assertEquals(1, redemptions.stream().filter(r -> r instanceof CodeRedemption.Redeemed).count());
+    assertEquals(63, redemptions.stream().filter(r -> r instanceof CodeRedemption.AlreadyUsed).count());
+    CodeRedemption.AlreadyUsed again = assertInstanceOf(CodeRedemption.AlreadyUsed.class,
+        store.redeemAuthorizationCode("code", in(3600)));
+    assertEquals(7, again.grantId());
+    assertEquals("app", again.clientId());
+    assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode("never-issued", in(3600)));
+  }
+
+  @Test
+  void anExpiredCodeIsUnknown() {
+    store.saveAuthorizationCode("code", code(7, 60));
+    clock.advanceSeconds(60);
+    assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode("code", in(3600)));
+  }
+
+  // ---- access tokens and grants ----
+
+  @Test
+  void anAccessTokenLivesUntilItsExpiryItsRevocationOrItsGrantsRevocation() {
+    store.saveAccessToken("a", token(1, "app", 60));
+    store.saveAccessToken("b", token(2, "app", 3600));
+    store.saveAccessToken("c", token(3, "app", 3600));
+    assertEquals(1, store.findAccessToken("a").orElseThrow().grantId());
+    assertEquals(Long.MAX_VALUE, token(Long.MAX_VALUE, "app", 60).grantId(), "ids use all 64 bits");
+    store.saveAccessToken("big", token(Long.MAX_VALUE - 1, "app", 60));
+    assertEquals(Long.MAX_VALUE - 1, store.findAccessToken("big").orElseThrow().grantId());
+    store.revokeAccessToken("b");
+    store.revokeGrant(3, in(3600));
+    assertEquals(Optional.empty(), store.findAccessToken("b"));
+    assertEquals(Optional.empty(), store.findAccessToken("c"));
+    clock.advanceSeconds(60);
+    assertEquals(Optional.empty(), store.findAccessToken("a"));
+  }
+
+  // ---- refresh tokens ----
+
+  @Test
+  void aRefreshTokenRotatesExactlyOnceAndOnlyForItsClient() throws Exception {
+    store.saveRefreshToken("r", refresh(9, "app", 7200));
+    assertInstanceOf(RefreshRotation.Unknown.class, store.rotateRefreshToken("r", "another-app", in(7200)));
+    assertTrue(store.findRefreshToken("r").isPresent(), "another client's attempt leaves it");
+    List<RefreshRotation> rotations = atOnce(50, () -> store.rotateRefreshToken("r", "app", in(7200)));
+    assertEquals(1, rotations.stream().filter(r -> r instanceof RefreshRotation.Rotated).count());
+    assertEquals(49, rotations.stream().filter(r -> r instanceof RefreshRotation.AlreadyUsed).count());
+    RefreshRotation.AlreadyUsed spent = assertInstanceOf(RefreshRotation.AlreadyUsed.class,
+        store.rotateRefreshToken("r", "app", in(7200)));
+    assertEquals(9, spent.grantId());
+  }
+
+  @Test
+  void aRefreshTokenOfARevokedGrantIsUnknown() {
+    store.saveRefreshToken("r", refresh(9, "app", 7200));
+    store.revokeGrant(9, in(7200));
+    assertEquals(Optional.empty(), store.findRefreshToken("r"));
+    assertInstanceOf(RefreshRotation.Unknown.class, store.rotateRefreshToken("r", "app", in(7200)));
+    store.saveRefreshToken("s", refresh(10, "app", 7200));
+    store.revokeRefreshToken("s");
+    assertEquals(Optional.empty(), store.findRefreshToken("s"));
+  }
+
+  // ---- failure counters ----
+
+  @Test
+  void failuresAreCountedAtomicallyInAWindowThatCloses() throws Exception {
+    List<FailureCount> counts = atOnce(40, () -> store.recordFailure("user:alice", Duration.ofSeconds(60)));
+    assertEquals(40, counts.stream().mapToInt(FailureCount::count).distinct().count());
+    assertEquals(40, store.failures("user:alice").count());
+    store.forgetFailure("user:alice");
+    assertEquals(39, store.failures("user:alice").count());
+    assertEquals(0, store.failures("user:bob").count());
+    clock.advanceSeconds(60);
+    assertEquals(0, store.failures("user:alice").count(), "the window closed");
+    assertEquals(1, store.recordFailure("user:alice", Duration.ofSeconds(60)).count(), "a new one opens");
+  }
+
+  // ---- live-token places ----
+
+  @Test
+  void liveTokenPlacesAreTakenAtomicallyAndGivenBack() throws Exception {
+    List<LiveTokenPlace> places = atOnce(40, () -> store.reserveLiveToken("app", 5));
+    assertEquals(5, places.stream().filter(p -> p != null).count());
+    LiveTokenPlace[] taken = places.stream().filter(p -> p != null).toArray(LiveTokenPlace[]::new);
+    store.releaseLiveToken(taken[0]);
+    LiveTokenPlace again = store.reserveLiveToken("app", 5);
+    assertNotNull(again, "a released place is free again");
+    store.saveReservedAccessToken("t1", token(1, "app", 60), again);
+    assertEquals(5, store.liveAccessTokens("app"));
+    assertNull(store.reserveLiveToken("app", 5));
+    store.revokeAccessToken("t1");
+    assertNotNull(store.reserveLiveToken("app", 5), "a revoked token frees its place");
+    assertEquals(0, store.liveAccessTokens("another-app"));
+  }
+}
