@@ -85,6 +85,14 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
   }
 
   /**
+   * Like {@link #deploy(ConfigJson)}, the config made only when the server starts: for a config
+   * that names something another extension starts first (a Redis server's port).
+   */
+  static PortcullisServer deploy(java.util.function.Supplier<ConfigJson> config) {
+    return new PortcullisServer(testClass -> config.get().write(runDirectory(testClass), "portcullis.json"), "/");
+  }
+
+  /**
    * Like {@link #deploy(ConfigJson)} with a config file as it is.
    *
    * @param config {@code null} passes none, as a deployment that forgot to say where its config is
