@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -137,7 +138,7 @@ class BrowserIT {
     browser.findElement(By.name("username")).sendKeys("Administrator");
     browser.findElement(By.name("password")).sendKeys("not-the-password");
     browser.findElement(By.cssSelector("button[value=approve]")).click();
-    assertTrue(browser.findElement(By.cssSelector("[role=alert]")).getText()
+    assertTrue(awaitElement(By.cssSelector("[role=alert]")).getText()
         .contains("The username or password is incorrect."));
     screenshot("approval-wrong-password.png", 1280, 900);
     browser.findElement(By.name("username")).sendKeys("Administrator");
@@ -160,6 +161,21 @@ class BrowserIT {
     return tomcat.url("/", OAuthClient.AUTHORIZE) + "?" + OAuthClient.formEncode(OAuthClient.params(
         "response_type", "code", "client_id", CLIENT, "redirect_uri", redirectUri, "state", state,
         "code_challenge", OAuthClient.challenge(verifier), "code_challenge_method", "S256"));
+  }
+
+  /** The element, once the page that has it has loaded (a click's navigation takes its time). */
+  private org.openqa.selenium.WebElement awaitElement(By by) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      List<org.openqa.selenium.WebElement> found = browser.findElements(by);
+      if (!found.isEmpty()) {
+        return found.get(0);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no " + by + " on " + browser.getCurrentUrl() + "\n" + browser.getPageSource());
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** Waits until the browser is on the redirect URI and returns its query parameters. */
