@@ -38,6 +38,12 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
     this.extraArguments = List.of(extraArguments);
   }
 
+  /** On a given port (a cluster node, whose bus port must be free as well). */
+  RedisServer(int port, String... extraArguments) {
+    this(extraArguments);
+    this.port = port;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     start();
@@ -52,6 +58,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
   public RedisServer start() throws IOException, InterruptedException {
     if (port == 0) {
       port = freePort();
+    }
+    if (dir == null) {
       dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/redis-runs").toAbsolutePath()),
           "redis-" + port + "-");
     }
