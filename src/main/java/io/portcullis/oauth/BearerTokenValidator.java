@@ -4,7 +4,7 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.RouteRule;
 import io.portcullis.config.Scopes;
 import io.portcullis.store.AccessToken;
-import io.portcullis.store.TokenStore;
+import io.portcullis.store.AccessTokenLookup;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,9 +16,10 @@ import java.util.Optional;
 public final class BearerTokenValidator {
 
   private final PortcullisConfig config;
-  private final TokenStore store;
+  private final AccessTokenLookup store;
 
-  public BearerTokenValidator(PortcullisConfig config, TokenStore store) {
+  /** @param store the store, or a near-cache in front of it */
+  public BearerTokenValidator(PortcullisConfig config, AccessTokenLookup store) {
     this.config = config;
     this.store = store;
   }

@@ -112,6 +112,10 @@ public final class RedisTokenStore implements TokenStore {
   private final UnifiedJedis redis;
   private final String prefix;
   private final Clock clock;
+  /** Where revocations are announced to every node's near-cache. */
+  private final String revocations;
+  private volatile boolean closed;
+  private volatile redis.clients.jedis.JedisPubSub subscription;
 
   public RedisTokenStore(RedisSettings settings, Clock clock, Function<String, String> environment) {
     this(connect(settings, environment), settings.keyPrefix(), clock);
@@ -122,6 +126,7 @@ public final class RedisTokenStore implements TokenStore {
     this.redis = redis;
     this.prefix = prefix;
     this.clock = clock;
+    this.revocations = prefix + "revocations";
   }
 
   /** A Jedis client for the settings: standalone, Sentinel or Cluster; nothing is sent yet. */
@@ -353,6 +358,7 @@ public final class RedisTokenStore implements TokenStore {
     if (json != null) {
       String clientId = RedisCodec.accessToken(json).clientId();
       call(() -> redis.zrem(liveKey(clientId), SecretKey.of(token).hex()));
+      call(() -> redis.publish(revocations, "t:" + SecretKey.of(token).hex()));
     }
   }
 
@@ -409,6 +415,47 @@ public final class RedisTokenStore implements TokenStore {
   @Override
   public void revokeGrant(long grantId, Instant until) {
     call(() -> redis.set(grantKey(grantId), "1", SetParams.setParams().pxAt(until.toEpochMilli())));
+    call(() -> redis.publish(revocations, "g:" + grantId));
+  }
+
+  /**
+   * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>} or
+   * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription (re)starts or drops,
+   * since messages may have been missed meanwhile. Keeps reconnecting until {@link #close()}.
+   */
+  public void onRevocation(java.util.function.Consumer<String> revoked, Runnable maybeMissed) {
+    Thread listener = new Thread(() -> {
+      while (!closed) {
+        redis.clients.jedis.JedisPubSub pubSub = new redis.clients.jedis.JedisPubSub() {
+          @Override
+          public void onSubscribe(String channel, int subscribedChannels) {
+            maybeMissed.run();
+          }
+
+          @Override
+          public void onMessage(String channel, String message) {
+            revoked.accept(message);
+          }
+        };
+        subscription = pubSub;
+        try {
+          redis.subscribe(pubSub, revocations);
+        } catch (RuntimeException e) {
+          maybeMissed.run();
+          if (!closed) {
+            LOG.log(System.Logger.Level.WARNING, "revocation subscription lost (" + e.getClass().getSimpleName()
+                + "); near-cache emptied, reconnecting");
+            try {
+              Thread.sleep(500);
+            } catch (InterruptedException interrupted) {
+              return;
+            }
+          }
+        }
+      }
+    }, "portcullis-revocations");
+    listener.setDaemon(true);
+    listener.start();
   }
 
   private boolean grantRevoked(long grantId) {
@@ -453,6 +500,15 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void close() {
+    closed = true;
+    redis.clients.jedis.JedisPubSub pubSub = subscription;
+    if (pubSub != null && pubSub.isSubscribed()) {
+      try {
+        pubSub.unsubscribe();
+      } catch (RuntimeException ignored) {
+        // the connection is gone already
+      }
+    }
     redis.close();
   }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * single-use operations atomic across every node that shares it. Any method may throw
  * {@link StoreUnavailableException}; callers then deny.
  */
-public interface TokenStore extends AutoCloseable {
+public interface TokenStore extends AccessTokenLookup, AutoCloseable {
 
   void savePendingAuthorization(String transactionId, PendingAuthorization pending);
 

@@ -1,0 +1,93 @@
+package io.portcullis.it;
+
+import static io.portcullis.it.ConfigJson.REFRESHING;
+import static io.portcullis.it.ConfigJson.REFRESHING_REDIRECT;
+import static io.portcullis.it.ConfigJson.REFRESHING_SECRET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import io.portcullis.it.Grants.Caller;
+import io.portcullis.store.SecretKey;
+import io.portcullis.testing.RedisServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Order;
+import redis.clients.jedis.RedisClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code nearCacheMillis} on two nodes sharing a redis-server: a node keeps validated tokens, yet a
+ * revocation on the other node is refused at once (Redis pub/sub), even with a near-cache of a
+ * minute; and when the message is lost (here: the token removed from Redis behind Portcullis'
+ * back), the stale entry lives at most {@code nearCacheMillis}.
+ */
+class NearCacheIT {
+
+  static final long BOUND_MILLIS = 1500;
+
+  @Order(1) @RegisterExtension static final RedisServer redis = new RedisServer();
+  @Order(2) @RegisterExtension static final PortcullisServer a = PortcullisServer.deploy(() -> config(60_000));
+  @Order(3) @RegisterExtension static final PortcullisServer b = PortcullisServer.deploy(() -> config(60_000));
+  @Order(4) @RegisterExtension static final PortcullisServer shortCache =
+      PortcullisServer.deploy(() -> config(BOUND_MILLIS));
+  static final Grants onA = new Grants(new OAuthClient(a));
+  static final Grants onB = new Grants(new OAuthClient(b));
+  static final Grants onShort = new Grants(new OAuthClient(shortCache));
+  static final Caller APP = Caller.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT);
+
+  static ConfigJson config(long nearCacheMillis) {
+    JsonObject store = new JsonObject();
+    store.addProperty("type", "redis");
+    store.addProperty("uri", redis.uri());
+    store.addProperty("nearCacheMillis", nearCacheMillis);
+    return ConfigJson.grants().set("store", store);
+  }
+
+  /** Refused within half a second: the time a pub/sub message takes, not the near-cache's minute. */
+  static void assertRefusedAtOnce(Grants node, String token) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+    HttpResponse<String> answer;
+    do {
+      answer = node.route("/api/orders", token);
+    } while (answer.statusCode() == 200 && System.nanoTime() < deadline);
+    assertEquals(401, answer.statusCode(), answer.body());
+  }
+
+  @Test
+  void aRevocationOnOneNodeReachesTheOthersNearCacheAtOnce() throws Exception {
+    Grants.Tokens tokens = onA.authorize(APP, "email");
+    onB.assertPasses(tokens.access()); // now in B's near-cache
+    onB.assertPasses(tokens.access());
+    assertEquals(200, onA.revoke(Grants.REVOKE, APP, tokens.access(), null).statusCode());
+    assertRefusedAtOnce(onB, tokens.access());
+
+    // A grant revoked as a whole (the refresh token replayed) reaches it too.
+    Grants.Tokens second = onA.authorize(APP, "email");
+    Grants.Tokens rotated = Grants.issued(onA.refresh(APP, second.refresh(), null));
+    onB.assertPasses(rotated.access());
+    assertEquals(400, onA.refresh(APP, second.refresh(), null).statusCode()); // the replay
+    assertRefusedAtOnce(onB, rotated.access());
+  }
+
+  @Test
+  void aLostMessageLeavesATokenValidForAtMostNearCacheMillis() throws Exception {
+    Grants.Tokens tokens = onA.authorize(APP, "email");
+    onShort.assertPasses(tokens.access());
+    // Removed behind Portcullis' back: no node hears of it.
+    try (RedisClient jedis = RedisClient.create("127.0.0.1", redis.port())) {
+      assertEquals(1, jedis.del("portcullis:{a:" + SecretKey.of(tokens.access()).hex() + "}"));
+    }
+    long staleSince = System.nanoTime();
+    assertEquals(200, onShort.route("/api/orders", tokens.access()).statusCode(), "the near-cache still holds it");
+    onA.assertRefused(tokens.access()); // no near-cache entry there: refused
+    HttpResponse<String> answer;
+    do {
+      answer = onShort.route("/api/orders", tokens.access());
+    } while (answer.statusCode() == 200 && System.nanoTime() - staleSince < Duration.ofSeconds(10).toNanos());
+    long staleMillis = Duration.ofNanos(System.nanoTime() - staleSince).toMillis();
+    assertEquals(401, answer.statusCode());
+    assertTrue(staleMillis <= BOUND_MILLIS + 500, "stale for " + staleMillis + " ms, beyond the bound");
+  }
+}
