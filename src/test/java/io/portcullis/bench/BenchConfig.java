@@ -2,6 +2,10 @@ package io.portcullis.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.StoredSecret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +43,14 @@ final class BenchConfig {
   private BenchConfig() {}
 
   static JsonObject json() {
+    return json(null);
+  }
+
+  /**
+   * The benchmark config with {@code store} as its {@code "store"} section, or without one (the
+   * default memory store) when null.
+   */
+  static JsonObject json(JsonObject store) {
     JsonObject root = new JsonObject();
     root.addProperty("enforcePkce", true);
     root.addProperty("authorizationCodeTtlSeconds", 600);
@@ -81,7 +93,25 @@ final class BenchConfig {
     guarded.add("scopes", needed);
     routes.add(guarded);
     root.add("routes", routes);
+    if (store != null) {
+      root.add("store", store);
+    }
     return root;
+  }
+
+  /**
+   * {@code "store": {"type": "redis", "uri": …, "nearCacheMillis": …}}; {@code keyPrefix} keeps
+   * two configs on one Redis apart (null: the default prefix).
+   */
+  static JsonObject redisStore(String uri, String keyPrefix, long nearCacheMillis) {
+    JsonObject store = new JsonObject();
+    store.addProperty("type", "redis");
+    store.addProperty("uri", uri);
+    if (keyPrefix != null) {
+      store.addProperty("keyPrefix", keyPrefix);
+    }
+    store.addProperty("nearCacheMillis", nearCacheMillis);
+    return store;
   }
 
   private static JsonObject user(String username, String password) {
@@ -91,10 +121,20 @@ final class BenchConfig {
     return user;
   }
 
+  /** The benchmark config with {@code store} as its store section (null: memory), loaded as the WAR loads its file. */
+  static PortcullisConfig load(JsonObject store) throws ConfigException {
+    return ConfigLoader.load("benchmark config", JsonParser.parseString(json(store).toString()));
+  }
+
   /** Writes the config to {@code file} (or a new temporary file when null) and returns its path. */
   static Path write(Path file) throws IOException {
+    return write(file, json());
+  }
+
+  /** Writes {@code config} to {@code file} (or a new temporary file when null) and returns its path. */
+  static Path write(Path file, JsonObject config) throws IOException {
     Path target = file != null ? file : Files.createTempFile("portcullis-bench", ".json");
-    Files.writeString(target, json().toString());
+    Files.writeString(target, config.toString());
     return target;
   }
 }

@@ -3,6 +3,7 @@ package io.portcullis.bench;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.portcullis.it.PortcullisServer;
+import io.portcullis.testing.RedisServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Load benchmark of Portcullis over real HTTP on loopback.
@@ -42,6 +44,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       ({@code /public/item}) requests, alternating in rounds, and the filter's overhead.
  * </ol>
  *
+ * <p>With {@code --stores memory,redis,redis-near} it compares the stores instead (issue 9): a
+ * redis-server of its own on a free loopback port, one deployment per store in this JVM (Redis
+ * with {@code nearCacheMillis} 0, and with {@code --near-cache-millis}), complete flows and the
+ * guarded route against each in rotating rounds, redis-server's CPU apart from the other
+ * processes'; then the Redis round trips of a flow and of a guarded request, counted with
+ * {@code MONITOR} ({@link RedisStats}).
+ *
  * <p>Every client is one thread with one keep-alive connection ({@link RawHttp}). Every response
  * is checked; any unexpected answer counts as an error and makes the run exit with status 1.
  * Each phase is bounded by time and by a request count, and a watchdog ends the process if the
@@ -53,6 +62,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       [--route-concurrency 1,4,16] [--route-duration 5] [--rounds 4] [--max-ops 20000000]
  *       [--markdown FILE]
  *       [--url http://127.0.0.1:PORT] [--serve SECONDS] [--write-config FILE] [--print-token]
+ *       [--stores memory,redis,redis-near [--near-cache-millis 5000] [--count-flows 1000] [--count-seconds 12]]
  * </pre>
  */
 public final class LoadBenchmark {
@@ -79,6 +89,11 @@ public final class LoadBenchmark {
   private int serveSeconds = -1;
   private Path writeConfig;
   private boolean printToken;
+  /** With {@code --stores}: one deployment per store, compared in one run (see {@link #compareStores}). */
+  private List<String> stores;
+  private long nearCacheMillis = 5000;
+  private int countFlows = 1000;
+  private int countSeconds = 12;
 
   private URI base;
   private String contextPath;
@@ -121,6 +136,10 @@ public final class LoadBenchmark {
           case "--markdown" -> markdown = Path.of(value);
           case "--serve" -> serveSeconds = positive(value);
           case "--write-config" -> writeConfig = Path.of(value);
+          case "--stores" -> stores = storeList(value);
+          case "--near-cache-millis" -> nearCacheMillis = positive(value);
+          case "--count-flows" -> countFlows = Integer.parseInt(value);
+          case "--count-seconds" -> countSeconds = Integer.parseInt(value);
           default -> usage("unknown option " + name);
         }
       } catch (NumberFormatException e) {
@@ -130,8 +149,12 @@ public final class LoadBenchmark {
     if (pbkdf2DurationSeconds < 0) {
       pbkdf2DurationSeconds = durationSeconds;
     }
-    if (warmupSeconds < 0 || maxOps < 1) {
-      usage("--warmup must be >= 0 and --max-ops >= 1");
+    if (warmupSeconds < 0 || maxOps < 1 || countFlows < 0 || countSeconds < 0) {
+      usage("--warmup, --count-flows and --count-seconds must be >= 0 and --max-ops >= 1");
+    }
+    if (stores != null && (url != null || serveSeconds > 0 || printToken || writeConfig != null)) {
+      usage("--stores starts its own servers (and redis-server): not with --url, --serve, --print-token"
+          + " or --write-config");
     }
     for (int c : concat(concurrency, pbkdf2Concurrency, routeConcurrency, lifecycleConcurrency)) {
       if (c < 1 || c > 256) {
@@ -146,6 +169,18 @@ public final class LoadBenchmark {
       throw new NumberFormatException();
     }
     return n;
+  }
+
+  static final List<String> STORES = List.of("memory", "redis", "redis-near");
+
+  private static List<String> storeList(String value) {
+    List<String> names = Arrays.stream(value.split(",")).map(String::trim).distinct().toList();
+    for (String name : names) {
+      if (!STORES.contains(name)) {
+        usage("--stores takes a list of " + String.join(", ", STORES) + ", not " + name);
+      }
+    }
+    return names;
   }
 
   private static int[] list(String value) {
@@ -167,6 +202,10 @@ public final class LoadBenchmark {
                              [--lifecycle-concurrency 1,4,16|none]
                              [--max-ops N]
                              [--markdown FILE] [--url http://127.0.0.1:PORT[/context]]
+               LoadBenchmark --stores memory,redis,redis-near [--near-cache-millis 5000]
+                             [--count-flows 1000] [--count-seconds 12] [flow and route options]
+                                                  flows and the guarded route on each store, side by side,
+                                                  with a redis-server of its own; then Redis round trips
                LoadBenchmark --serve SECONDS      start the WAR with the benchmark config, print its URL
                LoadBenchmark --write-config FILE  write the benchmark config for another server
                LoadBenchmark --url URL --print-token  one flow; print its access token (for curl or wrk)""");
@@ -179,6 +218,9 @@ public final class LoadBenchmark {
       System.out.println("benchmark config written to " + writeConfig.toAbsolutePath());
       return 0;
     }
+    if (stores != null) {
+      return runStores();
+    }
     PortcullisServer server = null;
     Path config = null;
     if (url == null) {
@@ -189,8 +231,7 @@ public final class LoadBenchmark {
       System.out.println("started " + PortcullisServer.war() + " in embedded Jetty at " + url);
     }
     try {
-      base = RawHttp.loopbackOnly(url);
-      contextPath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+      target(url);
       if (printToken) {
         try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
           System.out.println(new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run());
@@ -203,7 +244,11 @@ public final class LoadBenchmark {
         Thread.sleep(serveSeconds * 1000L);
         return 0;
       }
-      startWatchdog();
+      startWatchdog(2L * warmupSeconds
+          + (long) concurrency.length * durationSeconds
+          + (long) pbkdf2Concurrency.length * (pbkdf2DurationSeconds + 5)
+          + (long) routeConcurrency.length * (rounds + 1) * 2 * routeDurationSeconds
+          + (long) lifecycleConcurrency.length * 2 * durationSeconds);
       return benchmark();
     } finally {
       if (server != null) {
@@ -216,12 +261,7 @@ public final class LoadBenchmark {
   }
 
   /** Ends the process if the run takes far longer than planned (a hung server, say). */
-  private void startWatchdog() {
-    long planned = 2L * warmupSeconds
-        + (long) concurrency.length * durationSeconds
-        + (long) pbkdf2Concurrency.length * (pbkdf2DurationSeconds + 5)
-        + (long) routeConcurrency.length * (rounds + 1) * 2 * routeDurationSeconds
-        + (long) lifecycleConcurrency.length * 2 * durationSeconds;
+  private void startWatchdog(long planned) {
     long limit = planned + 180;
     Thread watchdog = new Thread(() -> {
       try {
@@ -244,18 +284,7 @@ public final class LoadBenchmark {
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + "; JVM flags " + ManagementFactory.getRuntimeMXBean().getInputArguments());
 
-    // Sanity: one flow of each kind must work before anything is timed.
-    try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
-      String token = new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run();
-      RawHttp.Response guarded = http.send("GET", contextPath + BenchConfig.GUARDED_PATH, null, null,
-          "Authorization", "Bearer " + token);
-      check(guarded.status() == 200 && guarded.body().contains("\"client_id\":\"" + BenchConfig.CLIENT_ID + "\""),
-          "guarded route with a fresh token", guarded);
-      RawHttp.Response denied = http.send("GET", contextPath + BenchConfig.GUARDED_PATH, null, null);
-      check(denied.status() == 401, "guarded route without a token must be 401", denied);
-      RawHttp.Response open = http.send("GET", contextPath + BenchConfig.PUBLIC_PATH, null, null);
-      check(open.status() == 200 && open.body().contains("\"public\":true"), "public route", open);
-    }
+    sanityCheck();
 
     int errors = 0;
     if (warmupSeconds > 0) {
@@ -377,6 +406,11 @@ public final class LoadBenchmark {
       flowTable(more, introspected);
       md = more.toString();
     }
+    return report(md, errors);
+  }
+
+  /** Prints the results, writes them to {@code --markdown}, and gives the exit status: 1 if any request failed. */
+  private int report(String md, int errors) throws IOException {
     System.out.println("\n" + md);
     if (markdown != null) {
       Files.writeString(markdown, md);
@@ -389,6 +423,21 @@ public final class LoadBenchmark {
     return 0;
   }
 
+  /** One flow, the guarded route with its token and without, and the public route must work before anything is timed. */
+  private void sanityCheck() throws IOException {
+    try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
+      String token = new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run();
+      RawHttp.Response guarded = http.send("GET", contextPath + BenchConfig.GUARDED_PATH, null, null,
+          "Authorization", "Bearer " + token);
+      check(guarded.status() == 200 && guarded.body().contains("\"client_id\":\"" + BenchConfig.CLIENT_ID + "\""),
+          "guarded route with a fresh token", guarded);
+      RawHttp.Response denied = http.send("GET", contextPath + BenchConfig.GUARDED_PATH, null, null);
+      check(denied.status() == 401, "guarded route without a token must be 401", denied);
+      RawHttp.Response open = http.send("GET", contextPath + BenchConfig.PUBLIC_PATH, null, null);
+      check(open.status() == 200 && open.body().contains("\"public\":true"), "public route", open);
+    }
+  }
+
   /** One token per route client, each from a complete flow. */
   private List<String> tokens(int count) throws IOException {
     List<String> tokens = new ArrayList<>();
@@ -398,6 +447,345 @@ public final class LoadBenchmark {
       }
     }
     return tokens;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stores compared (--stores): the same phases against one deployment per store, in one run
+
+  /** One deployment of the WAR, configured with one store. */
+  private record Deployment(String store, PortcullisServer server) {}
+
+  /** Points the phases (and every client thread started after this) at {@code target}. */
+  private void target(String target) {
+    url = target;
+    base = RawHttp.loopbackOnly(url);
+    contextPath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+  }
+
+  /**
+   * Starts a redis-server of its own (when a Redis store is named) and one deployment per store,
+   * all in this JVM, runs {@link #compareStores}, and stops them all.
+   */
+  private int runStores() throws Exception {
+    RedisServer redis = null;
+    RedisStats stats = null;
+    List<Deployment> deployments = new ArrayList<>();
+    List<Path> configs = new ArrayList<>();
+    try {
+      if (stores.stream().anyMatch(s -> s.startsWith("redis"))) {
+        redis = new RedisServer().start(); // on a free loopback port, --save "" --appendonly no
+        stats = new RedisStats(redis.port());
+        CpuSample.watched = (int) stats.pid();
+        System.out.println("started redis-server " + stats.info("server").get("redis_version") + " at "
+            + redis.uri() + " without persistence, pid " + CpuSample.watched);
+      }
+      for (String store : stores) {
+        // Two key prefixes, so the two Redis deployments share the redis-server but no key.
+        JsonObject section = switch (store) {
+          case "redis" -> BenchConfig.redisStore(redis.uri(), "portcullis:", 0);
+          case "redis-near" -> BenchConfig.redisStore(redis.uri(), "portcullis-near:", nearCacheMillis);
+          default -> null;
+        };
+        Path config = BenchConfig.write(null, BenchConfig.json(section));
+        configs.add(config);
+        PortcullisServer server = PortcullisServer.start(config);
+        deployments.add(new Deployment(store, server));
+        System.out.println("started " + PortcullisServer.war() + " (" + store + " store) in embedded Jetty at "
+            + server.baseUrl());
+      }
+      embedded = true;
+      long n = deployments.size();
+      long redisDeployments = stores.stream().filter(s -> s.startsWith("redis")).count();
+      startWatchdog((warmupSeconds > 0 ? n * (warmupSeconds + 2L * Math.max(1, warmupSeconds / 2)) : 0)
+          + concurrency.length * rounds * n * durationSeconds
+          + routeConcurrency.length * rounds * (n + 1) * routeDurationSeconds
+          + redisDeployments * (countFlows / 100 + countSeconds + 10));
+      return compareStores(deployments, stats);
+    } finally {
+      for (Deployment d : deployments) {
+        d.server().close();
+      }
+      for (Path config : configs) {
+        Files.deleteIfExists(config);
+      }
+      if (stats != null) {
+        stats.close();
+      }
+      if (redis != null) {
+        redis.close();
+      }
+    }
+  }
+
+  /** The results of one row of a comparison: a store (or the public route) at one concurrency, over its rounds. */
+  private record StoreRow(int clients, String name, List<Result> rounds) {
+    double rate() {
+      return rounds.stream().mapToDouble(Result::rate).average().orElse(Double.NaN);
+    }
+
+    double median(java.util.function.ToDoubleFunction<Result> f) {
+      return RouteComparison.median(rounds, f);
+    }
+
+    double otherCores() {
+      return rounds.stream().mapToDouble(Result::otherCores).max().orElse(Double.NaN);
+    }
+
+    double stealCores() {
+      return rounds.stream().mapToDouble(Result::stealCores).max().orElse(Double.NaN);
+    }
+
+    int errors() {
+      return rounds.stream().mapToInt(Result::errors).sum();
+    }
+  }
+
+  /** What Redis received during {@code operations} operations of one kind against one deployment. */
+  private record RedisCount(String store, String operation, long operations, RedisStats.Tally tally) {}
+
+  /** {@code items} starting at {@code shift} (mod size): who goes first changes from round to round. */
+  private static <T> List<T> rotated(List<T> items, int shift) {
+    List<T> order = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      order.add(items.get((i + shift) % items.size()));
+    }
+    return order;
+  }
+
+  /**
+   * Complete flows at each {@code --concurrency} and the guarded route at each
+   * {@code --route-concurrency}, every deployment in turn: {@code --rounds} rounds, the order
+   * rotating, so drift on a shared machine favours no store. The public route (no store lookup)
+   * runs in the rotation too, as the ceiling of a route request. Then, with Redis, the round trips
+   * of a flow and of guarded requests, counted with MONITOR.
+   */
+  private int compareStores(List<Deployment> deployments, RedisStats stats) throws Exception {
+    String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    System.out.println("stores " + stores + "; " + Runtime.getRuntime().availableProcessors() + " CPUs; "
+        + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+        + "; JVM flags " + ManagementFactory.getRuntimeMXBean().getInputArguments());
+    for (Deployment d : deployments) {
+      target(d.server().baseUrl());
+      sanityCheck();
+    }
+    if (warmupSeconds > 0) {
+      System.out.println("\nwarm-up: each deployment " + warmupSeconds + " s of flows, then route requests"
+          + " (not reported)");
+      for (Deployment d : deployments) {
+        target(d.server().baseUrl());
+        runFlows("warm-up", 4, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
+        List<String> tokens = tokens(4);
+        runRoute("warm-up", BenchConfig.PUBLIC_PATH, 4, Math.max(1, warmupSeconds / 2), tokens);
+        runRoute("warm-up", BenchConfig.GUARDED_PATH, 4, Math.max(1, warmupSeconds / 2), tokens);
+      }
+    }
+
+    System.out.println("\nComplete flows, {noop} user: " + rounds + " rounds of " + durationSeconds
+        + " s per store and level, the stores in rotating order");
+    System.out.println(Result.header());
+    List<StoreRow> flows = inRotation(concurrency, stores, (store, clients) -> {
+      target(deployments.get(stores.indexOf(store)).server().baseUrl());
+      return runFlows("flows " + store, clients, durationSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
+    });
+
+    System.out.println("\nRoute requests: " + BenchConfig.GUARDED_PATH + " on each store and " + BenchConfig.PUBLIC_PATH
+        + " (no store lookup), " + rounds + " rounds of " + routeDurationSeconds + " s, order rotating");
+    int most = Arrays.stream(routeConcurrency).max().orElse(0);
+    Map<String, List<String>> tokens = new LinkedHashMap<>();
+    for (Deployment d : deployments) {
+      target(d.server().baseUrl());
+      tokens.put(d.store(), tokens(most));
+    }
+    List<String> entries = new ArrayList<>();
+    entries.add("public");
+    entries.addAll(stores);
+    System.out.println(Result.header());
+    List<StoreRow> routes = inRotation(routeConcurrency, entries, (entry, clients) -> {
+      boolean open = entry.equals("public");
+      Deployment d = open ? deployments.get(0) : deployments.get(stores.indexOf(entry));
+      target(d.server().baseUrl());
+      return runRoute(open ? "public" : "guarded " + d.store(), open ? BenchConfig.PUBLIC_PATH
+          : BenchConfig.GUARDED_PATH, clients, routeDurationSeconds, tokens.get(d.store()));
+    });
+
+    List<RedisCount> counts = new ArrayList<>();
+    if (stats != null && (countFlows > 0 || countSeconds > 0)) {
+      System.out.println("\nRedis round trips (MONITOR): " + countFlows + " flows, then guarded requests for "
+          + countSeconds + " s with a fresh token, 1 client, on each Redis deployment");
+      for (Deployment d : deployments) {
+        if (d.store().startsWith("redis")) {
+          target(d.server().baseUrl());
+          if (countFlows > 0) {
+            counts.add(countFlows(d.store(), stats));
+          }
+          if (countSeconds > 0) {
+            counts.add(countGuarded(d.store(), stats));
+          }
+        }
+      }
+    }
+
+    int errors = Stream.concat(flows.stream(), routes.stream()).mapToInt(StoreRow::errors).sum();
+    String md = storesMarkdown(started, deployments, stats, flows, routes, counts, errors);
+    return report(md, errors);
+  }
+
+  /** Runs one entry (a store, or the public route) at a concurrency. */
+  private interface EntryPhase {
+    Result run(String entry, int clients) throws Exception;
+  }
+
+  /**
+   * For each level, {@link #rounds} rounds of every entry, the order rotating by level and round;
+   * one row per level and entry.
+   */
+  private List<StoreRow> inRotation(int[] levels, List<String> entries, EntryPhase phase) throws Exception {
+    List<StoreRow> rows = new ArrayList<>();
+    for (int level = 0; level < levels.length; level++) {
+      Map<String, List<Result>> results = new LinkedHashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        for (String entry : rotated(entries, level + round)) {
+          Result r = phase.run(entry, levels[level]);
+          System.out.println(r.row());
+          results.computeIfAbsent(entry, k -> new ArrayList<>()).add(r);
+        }
+      }
+      for (String entry : entries) {
+        rows.add(new StoreRow(levels[level], entry, results.get(entry)));
+      }
+    }
+    return rows;
+  }
+
+  private RedisCount countFlows(String store, RedisStats stats) throws Exception {
+    RedisStats.Tally tally = stats.count(() -> {
+      try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
+        for (int i = 0; i < countFlows; i++) {
+          new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run();
+        }
+      }
+    });
+    RedisCount count = new RedisCount(store, "complete flow", countFlows, tally);
+    printCount(count);
+    return count;
+  }
+
+  /** Guarded requests for {@link #countSeconds} with a token no near-cache has seen yet. */
+  private RedisCount countGuarded(String store, RedisStats stats) throws Exception {
+    String token = tokens(1).get(0);
+    long[] requests = {0};
+    RedisStats.Tally tally = stats.count(() -> {
+      try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
+        long end = System.nanoTime() + Duration.ofSeconds(countSeconds).toNanos();
+        byte[] request = routeRequest(http, BenchConfig.GUARDED_PATH, token); // sends one, checked
+        requests[0]++;
+        while (System.nanoTime() - end < 0) {
+          routeCall(http, request, BenchConfig.GUARDED_PATH);
+          requests[0]++;
+        }
+      }
+    });
+    RedisCount count = new RedisCount(store, "guarded request", requests[0], tally);
+    printCount(count);
+    return count;
+  }
+
+  private static void printCount(RedisCount c) {
+    RedisStats.Tally t = c.tally();
+    System.out.printf(Locale.ROOT, "  %-10s %-15s %8d: %s round trips per operation (%s); MONITOR %d sent + %d in"
+            + " scripts = %d, commandstats %d; used_memory less client buffers %+d B, keys %+d%n",
+        c.store(), c.operation(), c.operations(), RedisStats.decimal((double) t.roundTrips() / c.operations()),
+        RedisStats.perOperation(t.sent(), c.operations()), t.roundTrips(), t.scriptCommands(),
+        t.roundTrips() + t.scriptCommands(), t.executedCommands(), t.dataMemoryAfter() - t.dataMemoryBefore(),
+        t.keysAfter() - t.keysBefore());
+  }
+
+  private String storesMarkdown(String started, List<Deployment> deployments, RedisStats stats, List<StoreRow> flows,
+      List<StoreRow> routes, List<RedisCount> counts, int errors) {
+    StringBuilder md = new StringBuilder();
+    md.append("<!-- LoadBenchmark store comparison, started ").append(started).append(" -->\n");
+    md.append("Targets: target/portcullis.war in embedded Jetty 12, one deployment per store, all in this JVM: ");
+    md.append(String.join("; ", deployments.stream().map(d -> d.store() + switch (d.store()) {
+      case "redis" -> " (Redis, nearCacheMillis 0)";
+      case "redis-near" -> " (Redis, nearCacheMillis " + nearCacheMillis + ")";
+      default -> " (Caffeine)";
+    }).toList()));
+    if (stats != null) {
+      md.append("; redis-server ").append(stats.info("server").get("redis_version"))
+          .append(" on loopback, started by the benchmark without persistence, on the same CPUs");
+    }
+    md.append(". JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(System.getProperty("java.runtime.version")).append(", flags `")
+        .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("`; ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" CPUs visible.\n\n");
+
+    md.append("Complete flows ({noop} user): ").append(rounds).append(" rounds of ").append(durationSeconds)
+        .append(" s per store and level, the stores in rotating order; flows/s is the mean of the rounds,"
+            + " latency and CPU the median of the rounds:\n\n");
+    storeTable(md, flows, "flows/s", "ms/flow", 1000);
+    md.append("\nGuarded route (`GET ").append(BenchConfig.GUARDED_PATH).append("`, bearer token with scope email)"
+        + " on each store, and the public route (`GET ").append(BenchConfig.PUBLIC_PATH).append("`, no store"
+        + " lookup) as the ceiling: ").append(rounds).append(" rounds of ").append(routeDurationSeconds)
+        .append(" s each, in rotating order; req/s the mean of the rounds, latency and CPU the median:\n\n");
+    storeTable(md, routes, "req/s", "µs/req", 1);
+
+    if (!counts.isEmpty()) {
+      md.append("\nRedis round trips, counted with `MONITOR` (one client; a flow's three requests, or guarded"
+          + " requests for ").append(countSeconds).append(" s with a token no near-cache had seen). A round trip"
+          + " is a command a client sent; \"run by Redis\" adds the commands Lua scripts ran inside Redis, which"
+          + " `INFO commandstats` and `total_commands_processed` count too. Memory is what `used_memory` less"
+          + " the connections' buffers grew by. Key kinds: ")
+          .append(String.join(", ", new java.util.TreeMap<>(RedisStats.KINDS).entrySet().stream()
+              .map(e -> "`" + e.getKey() + "` " + e.getValue()).toList()))
+          .append(".\n\n");
+      md.append("| store | operation | counted | round trips per operation | round trips by command and key |"
+          + " commands run by Redis per operation | of which in scripts | Redis memory per operation |"
+          + " keys per operation |\n");
+      md.append("|---|---|---:|---:|---|---:|---|---:|---:|\n");
+      for (RedisCount c : counts) {
+        RedisStats.Tally t = c.tally();
+        long n = c.operations();
+        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s B | %s |%n", c.store(),
+            c.operation(), n, RedisStats.decimal((double) t.roundTrips() / n), RedisStats.perOperation(t.sent(), n),
+            RedisStats.decimal((double) t.executedCommands() / n), RedisStats.perOperation(t.inScripts(), n),
+            RedisStats.decimal(Math.round((double) (t.dataMemoryAfter() - t.dataMemoryBefore()) / n)),
+            RedisStats.decimal((double) (t.keysAfter() - t.keysBefore()) / n)));
+      }
+      md.append("\n(`INFO commandstats` agreed with MONITOR's sent + in-script count: ")
+          .append(counts.stream().allMatch(c -> c.tally().executedCommands()
+              == c.tally().roundTrips() + c.tally().scriptCommands()) ? "yes, for every row" : "NO, see the log")
+          .append(".)\n");
+    }
+    md.append("\n\"Redis\" CPU is redis-server's, from /proc/<pid>/stat; \"other processes\" is every other"
+        + " process but this JVM and redis-server, \"steal\" the time the hypervisor gave this machine's CPUs"
+        + " to other guests (both the highest of the rounds).\n");
+    md.append("\nFailed requests: ").append(errors).append(".\n");
+    return md.toString();
+  }
+
+  /** One row per store (or the public route) and concurrency; {@code scale} turns µs into the unit shown. */
+  private static void storeTable(StringBuilder md, List<StoreRow> rows, String rateUnit, String cpuUnit,
+      double scale) {
+    md.append("| clients | store | ").append(rateUnit).append(" | vs memory | p50 ms | p99 ms | CPU ").append(cpuUnit)
+        .append(" (client + server + Redis) | Redis CPU (cores) | other processes / steal (cores) | rounds |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (StoreRow r : rows) {
+      StoreRow memory = rows.stream().filter(m -> m.clients() == r.clients() && m.name().equals("memory"))
+          .findFirst().orElse(null);
+      String versus = memory == null || r.name().equals("memory") || r.name().equals("public") ? ""
+          : String.format(Locale.ROOT, "%+.1f %%", (r.rate() / memory.rate() - 1) * 100);
+      double redis = r.median(Result::redisCpuMicrosPerOp);
+      md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %s | %.3f | %.3f | %.2f (%.2f + %.2f + %s) | %s |"
+              + " %.2f / %.2f | %s |%n",
+          r.clients(), r.name().equals("public") ? "public route" : r.name(), r.rate(), versus,
+          r.median(Result::p50Millis), r.median(Result::p99Millis),
+          (r.median(Result::cpuMicrosPerOp) + (Double.isNaN(redis) ? 0 : redis)) / scale,
+          r.median(Result::clientCpuMicrosPerOp) / scale, r.median(Result::serverCpuMicrosPerOp) / scale,
+          Double.isNaN(redis) ? "–" : String.format(Locale.ROOT, "%.2f", redis / scale),
+          Double.isNaN(r.median(Result::redisCores)) ? "–" : String.format(Locale.ROOT, "%.2f",
+              r.median(Result::redisCores)),
+          r.otherCores(), r.stealCores(), rates(r.rounds())));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -625,6 +1013,8 @@ public final class LoadBenchmark {
    */
   record CpuSample(long processNanos, Map<Integer, Long> otherProcessTicks, long stealTicks, long totalTicks) {
     static final long SELF = ProcessHandle.current().pid();
+    /** A process whose CPU is reported on its own, not among "other processes": the redis-server under test. */
+    static volatile int watched = -1;
 
     static CpuSample now() {
       long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -661,13 +1051,20 @@ public final class LoadBenchmark {
       return new CpuSample(process, others, steal, total);
     }
 
-    /** CPU ticks other processes used since {@code before} (those that ended meanwhile are missed). */
+    /** CPU ticks other processes used since {@code before} (those that ended meanwhile are missed), the watched one left out. */
     long otherTicksSince(CpuSample before) {
       long ticks = 0;
       for (Map.Entry<Integer, Long> e : otherProcessTicks.entrySet()) {
-        ticks += Math.max(0, e.getValue() - before.otherProcessTicks.getOrDefault(e.getKey(), 0L));
+        if (e.getKey() != watched) {
+          ticks += Math.max(0, e.getValue() - before.otherProcessTicks.getOrDefault(e.getKey(), 0L));
+        }
       }
       return ticks;
+    }
+
+    /** CPU ticks the watched process used since {@code before}. */
+    long watchedTicksSince(CpuSample before) {
+      return Math.max(0, otherProcessTicks.getOrDefault(watched, 0L) - before.otherProcessTicks.getOrDefault(watched, 0L));
     }
   }
 
@@ -675,7 +1072,12 @@ public final class LoadBenchmark {
   record Result(String name, int clients, long ops, double seconds, double rate, double p50Millis,
       double p99Millis, double maxMillis, double meanMillis, int errors, double cpuMicrosPerOp,
       double clientCpuMicrosPerOp, double processCores, double otherCores, double stealCores,
-      List<long[]> sides) {
+      double redisCores, List<long[]> sides) {
+
+    /** CPU per operation of the watched redis-server (NaN when none is watched). */
+    double redisCpuMicrosPerOp() {
+      return ops == 0 ? Double.NaN : redisCores * seconds * 1e6 / ops;
+    }
 
     /** CPU per operation of everything in this JVM but the client threads: the server, when embedded. */
     double serverCpuMicrosPerOp() {
@@ -719,16 +1121,20 @@ public final class LoadBenchmark {
       double processCores = processNanos / (double) elapsedNanos;
       double otherCores = Double.NaN;
       double stealCores = Double.NaN;
+      double redisCores = Double.NaN;
       if (before.totalTicks() >= 0 && after.totalTicks() > before.totalTicks()) {
         long ticks = after.totalTicks() - before.totalTicks();
         int cpus = Runtime.getRuntime().availableProcessors();
         otherCores = after.otherTicksSince(before) / (double) ticks * cpus;
         stealCores = (after.stealTicks() - before.stealTicks()) / (double) ticks * cpus;
+        if (CpuSample.watched >= 0) {
+          redisCores = after.watchedTicksSince(before) / (double) ticks * cpus;
+        }
       }
       return new Result(name, clients, total, seconds, total / seconds, percentile(all, 50) / 1e6,
           percentile(all, 99) / 1e6, total == 0 ? Double.NaN : all[total - 1] / 1e6, mean(all) / 1e6, errors,
           total == 0 ? Double.NaN : processNanos / 1e3 / total, total == 0 ? Double.NaN : clientNanos / 1e3 / total,
-          processCores, otherCores, stealCores, sides);
+          processCores, otherCores, stealCores, redisCores, sides);
     }
 
     static double mean(long[] values) {
@@ -745,7 +1151,7 @@ public final class LoadBenchmark {
       return new Result(name + (i == 0 ? "-public" : "-guarded"), clients, values.length, seconds,
           values.length / seconds, percentile(values, 50) / 1e6, percentile(values, 99) / 1e6,
           values.length == 0 ? Double.NaN : values[values.length - 1] / 1e6, mean(values) / 1e6, errors,
-          Double.NaN, Double.NaN, processCores, otherCores, stealCores, List.of());
+          Double.NaN, Double.NaN, processCores, otherCores, stealCores, redisCores, List.of());
     }
 
     /** Nearest-rank percentile of sorted values. */
@@ -758,16 +1164,16 @@ public final class LoadBenchmark {
     }
 
     static String header() {
-      return String.format(Locale.ROOT, "  %-13s %7s %9s %7s %10s %9s %9s %9s %6s %9s %9s %6s %6s %6s",
+      return String.format(Locale.ROOT, "  %-18s %7s %9s %7s %10s %9s %9s %9s %6s %9s %9s %6s %6s %6s %6s",
           "phase", "clients", "ops", "secs", "ops/s", "p50 ms", "p99 ms", "max ms", "errors", "cpu us/op",
-          "client us", "ours", "others", "steal");
+          "client us", "ours", "redis", "others", "steal");
     }
 
     String row() {
       return String.format(Locale.ROOT,
-          "  %-13s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %9.1f %6.2f %6.2f %6.2f",
+          "  %-18s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %9.1f %6.2f %6.2f %6.2f %6.2f",
           name, clients, ops, seconds, rate, p50Millis, p99Millis, maxMillis, errors, cpuMicrosPerOp,
-          clientCpuMicrosPerOp, processCores, otherCores, stealCores);
+          clientCpuMicrosPerOp, processCores, redisCores, otherCores, stealCores);
     }
   }
 
