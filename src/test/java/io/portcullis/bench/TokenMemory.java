@@ -1,7 +1,5 @@
 package io.portcullis.bench;
 
-import com.google.gson.JsonParser;
-import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.oauth.RandomValues;
 import io.portcullis.store.AccessToken;
@@ -62,7 +60,7 @@ public final class TokenMemory {
         + ", max heap " + mb(memory.getHeapMemoryUsage().getMax()) + " MB, GC "
         + ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
 
-    PortcullisConfig config = ConfigLoader.load("benchmark config", JsonParser.parseString(BenchConfig.json().toString()));
+    PortcullisConfig config = BenchConfig.load(null);
     String clientId = BenchConfig.CLIENT_ID;
     String username = config.user(BenchConfig.FAST_USER).orElseThrow().username();
     long ttl = config.client(clientId).orElseThrow().accessTokenTtl().getSeconds();
