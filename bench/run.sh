@@ -5,22 +5,30 @@
 #   bench/run.sh --quick              # 3 s phases, for checking the set-up (figures are rough)
 #   bench/run.sh --duration 20 --route-duration 10 --rounds 6
 #   bench/run.sh --skip-memory -- --url http://127.0.0.1:8080   # extra LoadBenchmark options after --
+#   bench/run.sh --redis              # the stores compared (issue 9): about 5 min of load, 4 min of memory
 #
 # Builds the WAR and the test classes, then runs on this machine's loopback only:
 #   1. io.portcullis.bench.LoadBenchmark: the WAR in embedded Jetty 12, complete flows at 1, 4 and
 #      16 clients ({noop} user, then a {pbkdf2-sha256} user at 1 and 4), guarded vs public route;
 #   2. io.portcullis.bench.TokenMemory: heap of 1,000,000 live tokens in the Caffeine store, with
 #      the default heap and again with -Xmx400m.
+# With --redis, instead: LoadBenchmark --stores memory,redis,redis-near (flows and the guarded
+# route against one deployment per store, a redis-server of its own on loopback, then the Redis
+# round trips of a flow and of a guarded request), and io.portcullis.bench.RedisTokenMemory
+# (Redis memory of 1,000,000 access tokens, then as many refresh tokens and spent-code markers).
+# Both need redis-server (Debian's redis-server package; bin/test installs it).
 # Everything it prints is also kept in target/bench/<time>/ (machine.txt, load.log, load.md,
-# memory.log, memory-xmx400m.log). Exits non-zero if any step fails.
+# memory.log, memory-xmx400m.log; with --redis load.log, load.md, redis-memory.log). Exits
+# non-zero if any step fails.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-DURATION=10
-ROUTE_DURATION=5
-ROUNDS=4
-WARMUP=20
+# Empty: the mode's default, set after the options are read.
+DURATION=
+ROUTE_DURATION=
+ROUNDS=
+WARMUP=
 CONCURRENCY=1,4,16
 PBKDF2_CONCURRENCY=1,4
 ROUTE_CONCURRENCY=1,4,16
@@ -30,26 +38,34 @@ SKIP_BUILD=0
 SKIP_LOAD=0
 SKIP_MEMORY=0
 WAIT_IDLE=0
+REDIS=0
+THREADS=8
 EXTRA=()
 
 # The JVM flags of each run, recorded in the results.
 LOAD_JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC)
 MEMORY_JVM_FLAGS=(-XX:+UseG1GC)
 MEMORY_400_JVM_FLAGS=(-Xmx400m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError)
+# The server's warnings on the console, but not the audit trail: two lines per flow would
+# measure the console rather than Portcullis (see bench/logging.properties).
+LOGGING=(-Djava.util.logging.config.file=bench/logging.properties)
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
   cat <<'EOF'
 options:
-  --duration S            seconds per flow level (default 10)
+  --duration S            seconds per flow level (default 10; with --redis 5 per store and round)
   --route-duration S      seconds per public/guarded route run (default 5)
-  --rounds N              alternating public/guarded rounds per concurrency (default 4)
-  --warmup S              warm-up seconds (default 20)
+  --rounds N              alternating public/guarded rounds per concurrency (default 4; with --redis
+                          2 rounds of every store per level, in rotating order)
+  --warmup S              warm-up seconds (default 20; with --redis 10 per store)
   --concurrency LIST      flow concurrency levels (default 1,4,16)
   --pbkdf2-concurrency L  PBKDF2 flow levels, or none (default 1,4)
   --route-concurrency L   route concurrency levels, or none (default 1,4,16)
   --lifecycle-concurrency L  client-credentials and introspection levels, or none (default 1,4,16)
   --tokens N              tokens for the memory run (default 1000000)
+  --redis                 compare the memory, Redis and Redis near-cache stores (issue 9)
+  --threads N             with --redis: threads saving tokens in the memory run (default 8)
   --quick                 3 s phases, 2 rounds, 3 s warm-up
   --wait-idle S           wait up to S seconds for other processes to leave the CPUs alone
   --skip-build | --skip-load | --skip-memory
@@ -68,6 +84,8 @@ while [ $# -gt 0 ]; do
     --route-concurrency) ROUTE_CONCURRENCY="$2"; shift 2 ;;
     --lifecycle-concurrency) LIFECYCLE_CONCURRENCY="$2"; shift 2 ;;
     --tokens) TOKENS="$2"; shift 2 ;;
+    --redis) REDIS=1; shift ;;
+    --threads) THREADS="$2"; shift 2 ;;
     --quick) DURATION=3; ROUTE_DURATION=3; ROUNDS=2; WARMUP=3; shift ;;
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
@@ -78,6 +96,16 @@ while [ $# -gt 0 ]; do
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+if [ "$REDIS" = 1 ]; then
+  DURATION=${DURATION:-5}; ROUTE_DURATION=${ROUTE_DURATION:-5}; ROUNDS=${ROUNDS:-2}; WARMUP=${WARMUP:-10}
+  if ! command -v redis-server >/dev/null; then
+    echo "bench/run.sh: --redis needs redis-server: apt-get install -y redis-server redis-tools" >&2
+    exit 1
+  fi
+else
+  DURATION=${DURATION:-10}; ROUTE_DURATION=${ROUTE_DURATION:-5}; ROUNDS=${ROUNDS:-4}; WARMUP=${WARMUP:-20}
+fi
 
 OUT="target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 CLASSPATH_FILE=target/bench/classpath.txt
@@ -118,6 +146,7 @@ busy_cores() {
   echo "--- lscpu | head -20"; lscpu | head -20
   echo "--- free -h"; free -h
   echo "--- java -version"; java -version 2>&1
+  if [ "$REDIS" = 1 ]; then echo "--- redis-server --version"; redis-server --version; fi
   echo "--- load before start"; cat /proc/loadavg
   echo "CPU busy before start (cores, 3 s sample): $(busy_cores)"
 } | tee "$OUT/machine.txt"
@@ -137,16 +166,26 @@ if [ "$WAIT_IDLE" -gt 0 ]; then
   done
 fi
 
-if [ "$SKIP_LOAD" = 0 ]; then
+if [ "$SKIP_LOAD" = 0 ] && [ "$REDIS" = 1 ]; then
+  echo "== load, stores compared: java ${LOAD_JVM_FLAGS[*]} io.portcullis.bench.LoadBenchmark --stores memory,redis,redis-near"
+  java "${LOAD_JVM_FLAGS[@]}" "${LOGGING[@]}" -Dportcullis.war=target/portcullis.war -cp "$CP" io.portcullis.bench.LoadBenchmark \
+      --stores memory,redis,redis-near --duration "$DURATION" --route-duration "$ROUTE_DURATION" \
+      --rounds "$ROUNDS" --warmup "$WARMUP" --concurrency "$CONCURRENCY" --route-concurrency "$ROUTE_CONCURRENCY" \
+      --markdown "$OUT/load.md" ${EXTRA[@]+"${EXTRA[@]}"} 2>&1 | tee "$OUT/load.log"
+elif [ "$SKIP_LOAD" = 0 ]; then
   echo "== load: java ${LOAD_JVM_FLAGS[*]} io.portcullis.bench.LoadBenchmark"
-  java "${LOAD_JVM_FLAGS[@]}" -Dportcullis.war=target/portcullis.war -cp "$CP" io.portcullis.bench.LoadBenchmark \
+  java "${LOAD_JVM_FLAGS[@]}" "${LOGGING[@]}" -Dportcullis.war=target/portcullis.war -cp "$CP" io.portcullis.bench.LoadBenchmark \
       --duration "$DURATION" --route-duration "$ROUTE_DURATION" --rounds "$ROUNDS" --warmup "$WARMUP" \
       --concurrency "$CONCURRENCY" --pbkdf2-concurrency "$PBKDF2_CONCURRENCY" \
       --route-concurrency "$ROUTE_CONCURRENCY" --lifecycle-concurrency "$LIFECYCLE_CONCURRENCY" --markdown "$OUT/load.md" ${EXTRA[@]+"${EXTRA[@]}"} \
       2>&1 | tee "$OUT/load.log"
 fi
 
-if [ "$SKIP_MEMORY" = 0 ]; then
+if [ "$SKIP_MEMORY" = 0 ] && [ "$REDIS" = 1 ]; then
+  echo "== Redis memory: java ${MEMORY_JVM_FLAGS[*]} io.portcullis.bench.RedisTokenMemory --tokens $TOKENS --threads $THREADS"
+  java "${MEMORY_JVM_FLAGS[@]}" "${LOGGING[@]}" -cp "$CP" io.portcullis.bench.RedisTokenMemory --tokens "$TOKENS" \
+      --threads "$THREADS" 2>&1 | tee "$OUT/redis-memory.log"
+elif [ "$SKIP_MEMORY" = 0 ]; then
   echo "== memory: java ${MEMORY_JVM_FLAGS[*]} io.portcullis.bench.TokenMemory --tokens $TOKENS"
   java "${MEMORY_JVM_FLAGS[@]}" -cp "$CP" io.portcullis.bench.TokenMemory --tokens "$TOKENS" --histogram 12 \
       2>&1 | tee "$OUT/memory.log"
