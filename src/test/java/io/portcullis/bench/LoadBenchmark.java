@@ -739,15 +739,16 @@ public final class LoadBenchmark {
               .map(e -> "`" + e.getKey() + "` " + e.getValue()).toList()))
           .append(".\n\n");
       md.append("| store | operation | counted | round trips per operation | round trips by command and key |"
-          + " commands run by Redis per operation | of which in scripts | Redis memory per operation |"
-          + " keys per operation |\n");
-      md.append("|---|---|---:|---:|---|---:|---|---:|---:|\n");
+          + " commands run by Redis per operation | of which in scripts | `INFO commandstats` by command |"
+          + " Redis memory per operation | keys per operation |\n");
+      md.append("|---|---|---:|---:|---|---:|---|---|---:|---:|\n");
       for (RedisCount c : counts) {
         RedisStats.Tally t = c.tally();
         long n = c.operations();
-        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s B | %s |%n", c.store(),
+        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s B | %s |%n", c.store(),
             c.operation(), n, RedisStats.decimal((double) t.roundTrips() / n), RedisStats.perOperation(t.sent(), n),
             RedisStats.decimal((double) t.executedCommands() / n), RedisStats.perOperation(t.inScripts(), n),
+            RedisStats.perOperation(t.executed(), n),
             RedisStats.decimal(Math.round((double) (t.dataMemoryAfter() - t.dataMemoryBefore()) / n)),
             RedisStats.decimal((double) (t.keysAfter() - t.keysBefore()) / n)));
       }
