@@ -63,10 +63,7 @@ public final class CaffeineTokenStore implements TokenStore {
 
   public CaffeineTokenStore(StoreSettings settings, Clock clock) {
     this.clock = clock;
-    Ticker ticker = () -> {
-      Instant now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
+    Ticker ticker = ClockTicker.of(clock);
     this.pending = cache(settings.maxPendingAuthorizations(), ticker);
     this.codes = cache(settings.maxAuthorizationCodes(), ticker);
     this.tokens = this.<SecretKey, AccessToken>builder(settings.maxAccessTokens(), ticker)

@@ -26,10 +26,7 @@ public final class NearCache implements AccessTokenLookup {
     this.validated = Caffeine.newBuilder()
         .maximumSize(100_000)
         .expireAfterWrite(keep)
-        .ticker(() -> {
-          java.time.Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        })
+        .ticker(ClockTicker.of(clock))
         .executor(Runnable::run)
         .build();
   }
@@ -49,10 +46,20 @@ public final class NearCache implements AccessTokenLookup {
   /** A revocation from any node: {@code t:<hash>} for one token, {@code g:<id>} for a grant. */
   public void revoked(String message) {
     if (message.startsWith("t:")) {
-      validated.asMap().keySet().removeIf(k -> k.hex().equals(message.substring(2)));
+      try {
+        validated.invalidate(SecretKey.fromHex(message.substring(2)));
+      } catch (IllegalArgumentException e) {
+        validated.invalidateAll(); // not a message of ours: be safe
+      }
     } else if (message.startsWith("g:")) {
-      long grantId = Long.parseLong(message.substring(2));
-      validated.asMap().values().removeIf(t -> t.grantId() == grantId);
+      try {
+        long grantId = Long.parseLong(message.substring(2));
+        validated.asMap().values().removeIf(t -> t.grantId() == grantId);
+      } catch (NumberFormatException e) {
+        validated.invalidateAll();
+      }
+    } else {
+      validated.invalidateAll();
     }
   }
 

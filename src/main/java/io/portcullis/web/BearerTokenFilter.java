@@ -46,12 +46,12 @@ public final class BearerTokenFilter extends HttpFilter {
   public static final String SCOPES = "portcullis.scopes";
 
   private final transient BearerTokenValidator validator;
-  private final transient Responses responses;
+  private final transient BearerChallenge challenge;
   private final Set<String> oauthEndpoints;
 
-  BearerTokenFilter(BearerTokenValidator validator, Responses responses, Set<String> oauthEndpoints) {
+  BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Set<String> oauthEndpoints) {
     this.validator = validator;
-    this.responses = responses;
+    this.challenge = challenge;
     this.oauthEndpoints = Set.copyOf(oauthEndpoints);
   }
 
@@ -67,12 +67,12 @@ public final class BearerTokenFilter extends HttpFilter {
     try {
       token = validator.check(path, Collections.list(request.getHeaders("Authorization")));
     } catch (OAuthException e) {
-      responses.bearerError(response, e);
+      challenge.send(response, e);
       return;
     } catch (StoreUnavailableException e) {
       System.getLogger(BearerTokenFilter.class.getName())
           .log(System.Logger.Level.ERROR, "request denied: store unavailable: " + e.getMessage());
-      responses.bearerError(response, OAuthException.temporarilyUnavailable(
+      challenge.send(response, OAuthException.temporarilyUnavailable(
           "the token store is unavailable, so no token can be checked; try again in a moment"));
       return;
     }

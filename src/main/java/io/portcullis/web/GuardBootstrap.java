@@ -1,0 +1,106 @@
+package io.portcullis.web;
+
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.GuardConfig;
+import io.portcullis.config.GuardConfigLoader;
+import io.portcullis.oauth.BearerTokenValidator;
+import io.portcullis.store.AccessTokenLookup;
+import io.portcullis.store.RemoteIntrospection;
+import io.portcullis.store.TokenStore;
+import io.portcullis.store.TokenStores;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The guard plugin ({@code portcullis-guard.jar}): declared by the jar's
+ * {@code META-INF/web-fragment.xml}, so a webapp that has the jar in {@code WEB-INF/lib} is
+ * guarded without a change of its own. It loads the guard config (found like the WAR's: context
+ * init-parameter, system property {@code portcullis.config}, environment {@code PORTCULLIS_CONFIG})
+ * and puts the bearer filter in front of every path of the webapp, ahead of the webapp's own
+ * filters. Tokens are checked in the Portcullis nodes' shared Redis or at a node's introspection
+ * endpoint.
+ *
+ * <p>Fails closed: with no config, or an invalid one, the host webapp does not start — it is
+ * never left running unguarded.
+ */
+public final class GuardBootstrap implements ServletContextListener {
+
+  private static final System.Logger LOG = System.getLogger(GuardBootstrap.class.getName());
+
+  private AutoCloseable lookup;
+
+  @Override
+  public void contextInitialized(ServletContextEvent event) {
+    ServletContext context = event.getServletContext();
+    GuardConfig config = loadConfig(context);
+    Clock clock = Clock.systemUTC();
+    AccessTokenLookup tokens;
+    if (config.store().isPresent()) {
+      TokenStore store = TokenStores.open(config.store().get(), clock, System::getenv);
+      lookup = store::close;
+      tokens = TokenStores.bearerLookup(config.store().get(), store, clock);
+    } else {
+      RemoteIntrospection remote;
+      try {
+        remote = new RemoteIntrospection(config.introspection().get(), clock, System::getenv);
+      } catch (IllegalStateException e) {
+        throw fail("Portcullis guard config " + config.source() + ": " + e.getMessage());
+      }
+      lookup = remote;
+      tokens = remote;
+    }
+    FilterRegistration.Dynamic filter = context.addFilter("portcullis-guard",
+        new BearerTokenFilter(new BearerTokenValidator(config, tokens), new BearerChallenge(config.realm()), Set.of()));
+    filter.setAsyncSupported(true);
+    // Before the webapp's own filters (isMatchAfter false): nothing of it runs for a refused request.
+    filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+
+    for (String warning : config.warnings()) {
+      LOG.log(Level.WARNING, "Portcullis guard config " + config.source() + ": " + warning);
+    }
+    LOG.log(Level.INFO, String.format("Portcullis guard protects context '%s' with config %s: %d route(s), "
+        + "tokens checked in %s", context.getContextPath(), config.source(), config.routes().size(),
+        config.describeTokenSource()));
+  }
+
+  @Override
+  public void contextDestroyed(ServletContextEvent event) {
+    if (lookup != null) {
+      try {
+        lookup.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "Portcullis guard: closing the token source failed: " + e);
+      }
+    }
+  }
+
+  private static GuardConfig loadConfig(ServletContext context) {
+    String location = ConfigLoader.locate(context.getInitParameter(ConfigLoader.CONFIG_PROPERTY),
+            System::getProperty, System::getenv)
+        .orElseThrow(() -> fail("The Portcullis guard in context '" + context.getContextPath() + "' has no "
+            + "configuration, so the webapp stays stopped rather than unguarded: set the context init-parameter "
+            + "or system property " + ConfigLoader.CONFIG_PROPERTY + ", or the environment variable "
+            + ConfigLoader.CONFIG_ENV + ", to the path of its JSON config file"));
+    try {
+      return GuardConfigLoader.load(Path.of(location));
+    } catch (ConfigException e) {
+      throw fail("Portcullis guard: " + e.getMessage());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw fail("invalid Portcullis guard configuration " + location + ": not a valid file path");
+    }
+  }
+
+  private static IllegalStateException fail(String message) {
+    LOG.log(Level.ERROR, message);
+    return new IllegalStateException(message);
+  }
+}
