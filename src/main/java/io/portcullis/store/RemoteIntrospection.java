@@ -45,7 +45,7 @@ import java.util.function.Function;
  *       refusing the guard's credentials, answering an error or not JSON — is a
  *       {@link StoreUnavailableException}: the filter answers 503, never lets the request pass.
  *   <li>Only access tokens count: an answer whose {@code token_type} is not {@code Bearer} (a
- *       refresh token) is no bearer token.
+ *       refresh token), or that has none, is no bearer token.
  * </ul>
  */
 public final class RemoteIntrospection implements AccessTokenLookup, AutoCloseable {
@@ -153,14 +153,14 @@ public final class RemoteIntrospection implements AccessTokenLookup, AutoCloseab
     if (!isActive.getAsBoolean()) {
       return Optional.empty();
     }
-    String tokenType = string(json, "token_type");
-    if (tokenType != null && !tokenType.toLowerCase(Locale.ROOT).equals("bearer")) {
-      return Optional.empty(); // a refresh token is no bearer token
-    }
     String clientId = string(json, "client_id");
     Long exp = number(json, "exp");
     if (clientId == null || exp == null) {
       throw unavailable("answered an active token without \"client_id\" and \"exp\"", null);
+    }
+    String tokenType = string(json, "token_type");
+    if (tokenType == null || !tokenType.toLowerCase(Locale.ROOT).equals("bearer")) {
+      return Optional.empty(); // a refresh token, or a token of unknown kind, is no bearer token
     }
     String scope = string(json, "scope");
     Long iat = number(json, "iat");

@@ -70,10 +70,12 @@ public final class BearerTokenFilter extends HttpFilter {
       challenge.send(response, e);
       return;
     } catch (StoreUnavailableException e) {
-      System.getLogger(BearerTokenFilter.class.getName())
-          .log(System.Logger.Level.ERROR, "request denied: store unavailable: " + e.getMessage());
-      challenge.send(response, OAuthException.temporarilyUnavailable(
-          "the token store is unavailable, so no token can be checked; try again in a moment"));
+      deny(response, "store unavailable: " + e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      // Whatever else went wrong while checking (an entry the store cannot read, ...): refused,
+      // as an RFC 6750 answer rather than a 500. The message names no token: none is in it.
+      deny(response, "the token check failed: " + e.getClass().getName());
       return;
     }
     if (token.isEmpty()) {
@@ -85,6 +87,12 @@ public final class BearerTokenFilter extends HttpFilter {
     request.setAttribute(USERNAME, accessToken.username());
     request.setAttribute(SCOPES, Set.copyOf(Scopes.split(accessToken.scope())));
     chain.doFilter(new Authenticated(request, accessToken.username()), response);
+  }
+
+  private void deny(HttpServletResponse response, String cause) throws IOException {
+    System.getLogger(BearerTokenFilter.class.getName()).log(System.Logger.Level.ERROR, "request denied: " + cause);
+    challenge.send(response, OAuthException.temporarilyUnavailable(
+        "the token store is unavailable, so no token can be checked; try again in a moment"));
   }
 
   /** The decoded, normalized path below the context, as servlet mapping sees it. */

@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +79,49 @@ class NearCacheTest {
       cache.revoked(message);
       assertEquals(Optional.empty(), cache.findAccessToken("t1"), message);
     }
+  }
+
+  /** A lookup that read the store before a revocation and finishes after its message must not keep the token. */
+  @Test
+  void aRevocationHeardDuringASlowLookupIsNotUndoneByIt() throws Exception {
+    AccessToken token = token(1, 600);
+    AtomicBoolean revokedInStore = new AtomicBoolean();
+    CountDownLatch readDone = new CountDownLatch(1);
+    CountDownLatch messageHandled = new CountDownLatch(1);
+    NearCache slowStore = new NearCache(t -> {
+      Optional<AccessToken> read = revokedInStore.get() ? Optional.empty() : Optional.of(token);
+      readDone.countDown();
+      try {
+        messageHandled.await(5, TimeUnit.SECONDS); // a slow Redis, a GC pause
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return read;
+    }, Duration.ofSeconds(5), clock);
+
+    CompletableFuture<Optional<AccessToken>> slow = CompletableFuture.supplyAsync(() -> slowStore.findAccessToken("t1"));
+    assertTrue(readDone.await(5, TimeUnit.SECONDS));
+    revokedInStore.set(true);
+    slowStore.revoked("t:" + SecretKey.of("t1").hex());
+    messageHandled.countDown();
+    slow.get(5, TimeUnit.SECONDS); // the request in flight began before the revocation: it may pass
+
+    assertEquals(Optional.empty(), slowStore.findAccessToken("t1"), "every request after the message is refused");
+  }
+
+  /** The bound counts from when the store was asked, not from when the answer was kept. */
+  @Test
+  void aLostRevocationPassesAtMostNearCacheMillisAfterTheStoreWasAsked() {
+    AccessToken token = token(1, 600);
+    AtomicBoolean revoked = new AtomicBoolean();
+    NearCache slowStore = new NearCache(t -> {
+      Optional<AccessToken> read = revoked.get() ? Optional.empty() : Optional.of(token);
+      revoked.set(true); // revoked right after this read; its message is lost
+      clock.advanceSeconds(1); // the lookup took a second
+      return read;
+    }, Duration.ofSeconds(5), clock);
+    assertTrue(slowStore.findAccessToken("t1").isPresent());
+    clock.advance(Duration.ofMillis(4000)); // 5 s after the store was asked
+    assertEquals(Optional.empty(), slowStore.findAccessToken("t1"));
   }
 }

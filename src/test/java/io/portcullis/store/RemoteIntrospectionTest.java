@@ -133,6 +133,9 @@ class RemoteIntrospectionTest {
     nodeAnswers(active(now + 600).replace("\"Bearer\"", "\"refresh_token\""));
     assertEquals(Optional.empty(), guard.findAccessToken(TOKEN));
 
+    nodeAnswers(active(now + 600).replace(", \"token_type\": \"Bearer\"", ""));
+    assertEquals(Optional.empty(), guard.findAccessToken(TOKEN), "a token of unknown kind is no bearer token");
+
     nodeAnswers(active(now - 1));
     assertEquals(Optional.empty(), guard.findAccessToken(TOKEN), "the node says active, but exp has passed here");
   }
