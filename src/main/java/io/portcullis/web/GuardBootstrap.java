@@ -11,6 +11,7 @@ import io.portcullis.store.TokenStore;
 import io.portcullis.store.TokenStores;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -21,29 +22,50 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The guard plugin ({@code portcullis-guard.jar}): declared by the jar's
- * {@code META-INF/web-fragment.xml}, so a webapp that has the jar in {@code WEB-INF/lib} is
- * guarded without a change of its own. It loads the guard config (found like the WAR's: context
- * init-parameter, system property {@code portcullis.config}, environment {@code PORTCULLIS_CONFIG})
- * and puts the bearer filter in front of every path of the webapp, ahead of the webapp's own
- * filters. Tokens are checked in the Portcullis nodes' shared Redis or at a node's introspection
- * endpoint.
+ * The guard plugin ({@code portcullis-guard.jar}): a webapp that has the jar in
+ * {@code WEB-INF/lib} is guarded without a change of its own. It loads the guard config (found
+ * like the WAR's: context init-parameter, system property {@code portcullis.config}, environment
+ * {@code PORTCULLIS_CONFIG}) and puts the bearer filter in front of every path of the webapp.
+ * Tokens are checked in the Portcullis nodes' shared Redis or at a node's introspection endpoint.
+ *
+ * <p>The jar installs it two ways, and whichever runs first does it, once:
+ * <ul>
+ *   <li>as a {@link ServletContainerInitializer} ({@code META-INF/services}): it runs before any
+ *       listener of the webapp, so its filter goes ahead of every filter the webapp declares or
+ *       adds from code; the jar's web fragment orders it before the others. Containers run these
+ *       also for a {@code metadata-complete} webapp — Jetty only with its annotations module;
+ *   <li>as a listener in the jar's {@code META-INF/web-fragment.xml}, for containers that read
+ *       fragments but run no initializers from webapp jars (Jetty without annotations).
+ * </ul>
  *
  * <p>Fails closed: with no config, or an invalid one, the host webapp does not start — it is
  * never left running unguarded.
  */
-public final class GuardBootstrap implements ServletContextListener {
+public final class GuardBootstrap implements ServletContainerInitializer, ServletContextListener {
 
   private static final System.Logger LOG = System.getLogger(GuardBootstrap.class.getName());
+  /** The context attribute that marks a webapp guarded; its value closes the token source. */
+  static final String INSTALLED = "io.portcullis.guard";
 
-  private AutoCloseable lookup;
+  @Override
+  public void onStartup(Set<Class<?>> classes, ServletContext context) {
+    install(context);
+    context.addListener(this); // for contextDestroyed
+  }
 
   @Override
   public void contextInitialized(ServletContextEvent event) {
-    ServletContext context = event.getServletContext();
+    install(event.getServletContext());
+  }
+
+  private static synchronized void install(ServletContext context) {
+    if (context.getAttribute(INSTALLED) != null) {
+      return;
+    }
     GuardConfig config = loadConfig(context);
     Clock clock = Clock.systemUTC();
     AccessTokenLookup tokens;
+    AutoCloseable lookup;
     if (config.store().isPresent()) {
       TokenStore store = TokenStores.open(config.store().get(), clock, System::getenv);
       lookup = store::close;
@@ -63,6 +85,7 @@ public final class GuardBootstrap implements ServletContextListener {
     filter.setAsyncSupported(true);
     // Before the webapp's own filters (isMatchAfter false): nothing of it runs for a refused request.
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    context.setAttribute(INSTALLED, lookup);
 
     for (String warning : config.warnings()) {
       LOG.log(Level.WARNING, "Portcullis guard config " + config.source() + ": " + warning);
@@ -74,6 +97,12 @@ public final class GuardBootstrap implements ServletContextListener {
 
   @Override
   public void contextDestroyed(ServletContextEvent event) {
+    ServletContext context = event.getServletContext();
+    AutoCloseable lookup;
+    synchronized (GuardBootstrap.class) {
+      lookup = (AutoCloseable) context.getAttribute(INSTALLED);
+      context.removeAttribute(INSTALLED);
+    }
     if (lookup != null) {
       try {
         lookup.close();

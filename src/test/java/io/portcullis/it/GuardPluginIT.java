@@ -99,11 +99,17 @@ class GuardPluginIT {
          %s}""".formatted(introspect, RESOURCE, routes));
     host(container, "ledger", """
         {"realm": "ledger", "introspection": {"url": "http://127.0.0.1:%d/introspect", "clientId": "%s",
-         "clientSecret": "%s", "timeoutMillis": 500}, %s}""".formatted(closedPort(), RESOURCE, RESOURCE_SECRET, routes));
+         "clientSecret": "%s"}, %s}""".formatted(closedPort(), RESOURCE, RESOURCE_SECRET, routes));
     host(container, "stale", """
         {"realm": "stale", "introspection": {"url": "%s", "clientId": "%s", "clientSecret": "not-the-secret"}, %s}"""
         .formatted(introspect, RESOURCE, routes));
     host(container, "unconfigured", null);
+    String redisGuard = """
+        {"realm": "%s", "store": {"type": "redis", "uri": "%s"}}""";
+    host(container, "spied", redisGuard.formatted("spied", redis.uri()), "",
+        "<listener><listener-class>host.EarlyFilterListener</listener-class></listener>");
+    compileHostListener(container.home().resolve("webapps/spied/WEB-INF/classes"));
+    host(container, "complete", redisGuard.formatted("complete", redis.uri()), " metadata-complete=\"true\"", "");
 
     Map<String, String> environment = container.catalinaEnvironment("");
     environment.put("BILLING_GUARD_SECRET", RESOURCE_SECRET);
@@ -111,7 +117,7 @@ class GuardPluginIT {
     tomcat = container.start(List.of(container.home().resolve("bin/catalina.sh").toString(), "run"), environment);
     http = new OAuthClient(tomcat.baseUrl("/"));
     portcullis = new Grants(new OAuthClient(tomcat.baseUrl("/portcullis")));
-    for (String host : List.of("/orders", "/billing", "/ledger", "/stale")) {
+    for (String host : List.of("/orders", "/billing", "/ledger", "/stale", "/complete")) {
       awaitGuarded(host);
     }
   }
@@ -129,14 +135,21 @@ class GuardPluginIT {
    * config ({@code null}: none).
    */
   static void host(TomcatContainer container, String name, String guardConfig) throws Exception {
+    host(container, name, guardConfig, "", "");
+  }
+
+  /** @param attributes of the web.xml's web-app element; @param body inside it */
+  static void host(TomcatContainer container, String name, String guardConfig, String attributes, String body)
+      throws Exception {
     Path app = container.home().resolve("webapps").resolve(name);
     Files.createDirectories(app.resolve("WEB-INF/lib"));
     Files.writeString(app.resolve("WEB-INF/web.xml"), """
         <?xml version="1.0" encoding="UTF-8"?>
-        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"%s>
           <display-name>%s</display-name>
+          %s
         </web-app>
-        """.formatted(name));
+        """.formatted(attributes, name, body));
     Files.copy(guardJar(), app.resolve("WEB-INF/lib/portcullis-guard.jar"));
     Files.writeString(app.resolve("whoami.jsp"), WHOAMI);
     Files.createDirectories(app.resolve("admin"));
@@ -183,6 +196,31 @@ class GuardPluginIT {
     List<String> arguments = new ArrayList<>(List.of("-d", classes.toString()));
     arguments.addAll(files);
     assertEquals(0, javac.run(null, null, null, arguments.toArray(String[]::new)), "the clashing classes compile");
+  }
+
+  /**
+   * A listener of the host webapp that adds, from code, a filter ahead of the web.xml's which
+   * answers every request itself: it must still come after the guard.
+   */
+  static void compileHostListener(Path classes) throws Exception {
+    Path source = Files.createDirectories(dir.resolve("host-src/host")).resolve("EarlyFilterListener.java");
+    Files.writeString(source, """
+        package host;
+        import jakarta.servlet.*;
+        public final class EarlyFilterListener implements ServletContextListener {
+          @Override public void contextInitialized(ServletContextEvent event) {
+            Filter answer = (request, response, chain) -> {
+              response.setContentType("text/plain");
+              response.getWriter().write("the host's filter answered");
+            };
+            event.getServletContext().addFilter("host-early", answer).addMappingForUrlPatterns(null, false, "/*");
+          }
+        }
+        """);
+    Path servletApi = Path.of(jakarta.servlet.Filter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+    assertEquals(0, javac.run(null, null, null, "-cp", servletApi.toString(), "-d", classes.toString(),
+        source.toString()), "the host's listener compiles");
   }
 
   static int closedPort() throws IOException {
@@ -356,6 +394,20 @@ class GuardPluginIT {
     }
   }
 
+  /** The guard's filter comes before one the webapp adds from code, and guards a metadata-complete webapp. */
+  @Test
+  @Order(2)
+  void theGuardGoesFirstAndNeedsNoFragmentScanning() throws Exception {
+    assertChallenge(http.get("/spied/anything"), 401, "Bearer realm=\"spied\"");
+    Tokens tokens = portcullis.authorize(APP, "email");
+    HttpResponse<String> passed = call("/spied/anything", tokens.access());
+    assertEquals(200, passed.statusCode(), passed.body());
+    assertEquals("the host's filter answered", passed.body(), "and behind the guard the host's filter runs");
+
+    assertChallenge(http.get("/complete/public/hello.txt"), 401, "Bearer realm=\"complete\"");
+    assertEquals(200, call("/complete/public/hello.txt", tokens.access()).statusCode());
+  }
+
   // ---- failing closed ----
 
   @Test
@@ -369,7 +421,8 @@ class GuardPluginIT {
       assertEquals(200, http.get(host + "/public/hello.txt").statusCode(), "public routes need no token check");
     }
     String log = tomcat.log();
-    assertTrue(log.contains("could not be reached"), "the ledger's cause is logged");
+    assertTrue(log.contains("/introspect could not be reached"), "the ledger's cause is logged:\n" + log.lines()
+        .filter(l -> l.contains("request denied")).toList());
     assertTrue(log.contains("refused the guard's client credentials (HTTP 401)"), "the stale secret is named");
     assertFalse(log.contains(tokens.access()), "no token in the log");
     assertFalse(log.contains(RESOURCE_SECRET), "no secret in the log");
