@@ -355,10 +355,12 @@ public final class RedisTokenStore implements TokenStore {
   @Override
   public void revokeAccessToken(String token) {
     String json = call(() -> redis.getDel(key("a", token)));
+    // Announced even when the token is gone already: a revocation retried after a failure here
+    // must still reach the other nodes' near-caches.
+    call(() -> redis.publish(revocations, "t:" + SecretKey.of(token).hex()));
     if (json != null) {
       String clientId = RedisCodec.accessToken(json).clientId();
       call(() -> redis.zrem(liveKey(clientId), SecretKey.of(token).hex()));
-      call(() -> redis.publish(revocations, "t:" + SecretKey.of(token).hex()));
     }
   }
 
