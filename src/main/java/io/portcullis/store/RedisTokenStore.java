@@ -129,7 +129,11 @@ public final class RedisTokenStore implements TokenStore {
     this.revocations = prefix + "revocations";
   }
 
-  /** A Jedis client for the settings: standalone, Sentinel or Cluster; nothing is sent yet. */
+  /**
+   * A Jedis client for the settings: standalone, Sentinel or Cluster. Nothing is sent to Redis
+   * yet; with Sentinel, though, the sentinels are asked for the master at once, and one of them
+   * must answer.
+   */
   static UnifiedJedis connect(RedisSettings settings, Function<String, String> environment) {
     URI first = settings.isCluster() ? settings.nodes().get(0)
         : settings.isSentinel() ? settings.sentinels().get(0) : settings.uri();
@@ -171,10 +175,11 @@ public final class RedisTokenStore implements TokenStore {
           .maxTotalRetriesDuration(settings.commandTimeout().multipliedBy(2)).build();
     }
     if (settings.isSentinel()) {
+      // Jedis speaks RESP2 to sentinels; left to negotiate, it warns so on every connection.
       JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
           .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
           .socketTimeoutMillis((int) settings.commandTimeout().toMillis())
-          .ssl("rediss".equals(first.getScheme())).build();
+          .ssl("rediss".equals(first.getScheme())).autoNegotiateProtocol(false).build();
       return RedisSentinelClient.builder().masterName(settings.masterName()).sentinels(hosts(settings.sentinels()))
           .clientConfig(clientConfig).sentinelClientConfig(sentinelConfig).build();
     }
