@@ -43,6 +43,8 @@ public final class RedisTokenStore implements TokenStore {
 
   /** How long a reserved live-token place is held before it lapses on its own. */
   static final Duration PLACE_RESERVATION = Duration.ofSeconds(60);
+  /** Sentinel: how often the revocation listener checks that it listens on the current master. */
+  static final Duration MASTER_CHECK = Duration.ofMillis(100);
 
   // ---- scripts (each atomic; every key of one script in one hash slot) ----
 
@@ -115,7 +117,10 @@ public final class RedisTokenStore implements TokenStore {
   /** Where revocations are announced to every node's near-cache. */
   private final String revocations;
   private volatile boolean closed;
-  private volatile redis.clients.jedis.JedisPubSub subscription;
+  private volatile Subscription subscription;
+
+  /** The revocation subscription, and the master it was made on (Sentinel; {@code null} otherwise). */
+  private record Subscription(redis.clients.jedis.JedisPubSub pubSub, HostAndPort master) {}
 
   public RedisTokenStore(RedisSettings settings, Clock clock, Function<String, String> environment) {
     this(connect(settings, environment), settings.keyPrefix(), clock);
@@ -427,6 +432,12 @@ public final class RedisTokenStore implements TokenStore {
    * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>} or
    * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription (re)starts or drops,
    * since messages may have been missed meanwhile. Keeps reconnecting until {@link #close()}.
+   *
+   * <p>With Sentinel it also follows a failover: a subscription stays on the connection it was
+   * made on, and a former master that is still running keeps it — hearing nothing, since
+   * revocations are now published on the new master — until the sentinels make it a replica,
+   * seconds later. So once the client has moved to a new master, the subscription is ended and
+   * made again there.
    */
   public void onRevocation(java.util.function.Consumer<String> revoked, Runnable maybeMissed) {
     Thread listener = new Thread(() -> {
@@ -442,7 +453,7 @@ public final class RedisTokenStore implements TokenStore {
             revoked.accept(message);
           }
         };
-        subscription = pubSub;
+        subscription = new Subscription(pubSub, currentMaster());
         try {
           redis.subscribe(pubSub, revocations);
         } catch (RuntimeException e) {
@@ -461,6 +472,41 @@ public final class RedisTokenStore implements TokenStore {
     }, "portcullis-revocations");
     listener.setDaemon(true);
     listener.start();
+    if (redis instanceof RedisSentinelClient) {
+      Thread follower = new Thread(this::followMaster, "portcullis-revocations-master");
+      follower.setDaemon(true);
+      follower.start();
+    }
+  }
+
+  /** The master a Sentinel client sends to now; {@code null} for standalone and Cluster. */
+  private HostAndPort currentMaster() {
+    return redis instanceof RedisSentinelClient sentinel ? sentinel.getCurrentMaster() : null;
+  }
+
+  /** Ends a subscription made on a master the client has left; the listener makes it again. */
+  private void followMaster() {
+    redis.clients.jedis.JedisPubSub ended = null;
+    while (!closed) {
+      Subscription current = subscription;
+      HostAndPort master = currentMaster();
+      if (current != null && current.pubSub() != ended && current.master() != null
+          && !current.master().equals(master) && current.pubSub().isSubscribed()) {
+        LOG.log(System.Logger.Level.INFO, "Redis master moved from " + current.master() + " to " + master
+            + ": listening for revocations there");
+        ended = current.pubSub();
+        try {
+          ended.unsubscribe();
+        } catch (RuntimeException e) {
+          // its connection is gone already: the listener subscribes again by itself
+        }
+      }
+      try {
+        Thread.sleep(MASTER_CHECK.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   private boolean grantRevoked(long grantId) {
@@ -506,10 +552,10 @@ public final class RedisTokenStore implements TokenStore {
   @Override
   public void close() {
     closed = true;
-    redis.clients.jedis.JedisPubSub pubSub = subscription;
-    if (pubSub != null && pubSub.isSubscribed()) {
+    Subscription current = subscription;
+    if (current != null && current.pubSub().isSubscribed()) {
       try {
-        pubSub.unsubscribe();
+        current.pubSub().unsubscribe();
       } catch (RuntimeException ignored) {
         // the connection is gone already
       }
