@@ -43,6 +43,8 @@ public final class RedisTokenStore implements TokenStore {
 
   /** How long a reserved live-token place is held before it lapses on its own. */
   static final Duration PLACE_RESERVATION = Duration.ofSeconds(60);
+  /** Sentinel: how often the revocation listener checks that it listens on the current master. */
+  static final Duration MASTER_CHECK = Duration.ofMillis(100);
 
   // ---- scripts (each atomic; every key of one script in one hash slot) ----
 
@@ -115,7 +117,10 @@ public final class RedisTokenStore implements TokenStore {
   /** Where revocations are announced to every node's near-cache. */
   private final String revocations;
   private volatile boolean closed;
-  private volatile redis.clients.jedis.JedisPubSub subscription;
+  private volatile Subscription subscription;
+
+  /** The revocation subscription, and the master it was made on (Sentinel; {@code null} otherwise). */
+  private record Subscription(redis.clients.jedis.JedisPubSub pubSub, HostAndPort master) {}
 
   public RedisTokenStore(RedisSettings settings, Clock clock, Function<String, String> environment) {
     this(connect(settings, environment), settings.keyPrefix(), clock);
@@ -129,7 +134,11 @@ public final class RedisTokenStore implements TokenStore {
     this.revocations = prefix + "revocations";
   }
 
-  /** A Jedis client for the settings: standalone, Sentinel or Cluster; nothing is sent yet. */
+  /**
+   * A Jedis client for the settings: standalone, Sentinel or Cluster. Nothing is sent to Redis
+   * yet; with Sentinel, though, the sentinels are asked for the master at once, and one of them
+   * must answer.
+   */
   static UnifiedJedis connect(RedisSettings settings, Function<String, String> environment) {
     URI first = settings.isCluster() ? settings.nodes().get(0)
         : settings.isSentinel() ? settings.sentinels().get(0) : settings.uri();
@@ -171,10 +180,11 @@ public final class RedisTokenStore implements TokenStore {
           .maxTotalRetriesDuration(settings.commandTimeout().multipliedBy(2)).build();
     }
     if (settings.isSentinel()) {
+      // Jedis speaks RESP2 to sentinels; left to negotiate, it warns so on every connection.
       JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
           .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
           .socketTimeoutMillis((int) settings.commandTimeout().toMillis())
-          .ssl("rediss".equals(first.getScheme())).build();
+          .ssl("rediss".equals(first.getScheme())).autoNegotiateProtocol(false).build();
       return RedisSentinelClient.builder().masterName(settings.masterName()).sentinels(hosts(settings.sentinels()))
           .clientConfig(clientConfig).sentinelClientConfig(sentinelConfig).build();
     }
@@ -424,6 +434,12 @@ public final class RedisTokenStore implements TokenStore {
    * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>} or
    * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription (re)starts or drops,
    * since messages may have been missed meanwhile. Keeps reconnecting until {@link #close()}.
+   *
+   * <p>With Sentinel it also follows a failover: a subscription stays on the connection it was
+   * made on, and a former master that is still running keeps it — hearing nothing, since
+   * revocations are now published on the new master — until the sentinels make it a replica,
+   * seconds later. So once the client has moved to a new master, the subscription is ended and
+   * made again there.
    */
   public void onRevocation(java.util.function.Consumer<String> revoked, Runnable maybeMissed) {
     Thread listener = new Thread(() -> {
@@ -439,7 +455,7 @@ public final class RedisTokenStore implements TokenStore {
             revoked.accept(message);
           }
         };
-        subscription = pubSub;
+        subscription = new Subscription(pubSub, currentMaster());
         try {
           redis.subscribe(pubSub, revocations);
         } catch (RuntimeException e) {
@@ -458,6 +474,41 @@ public final class RedisTokenStore implements TokenStore {
     }, "portcullis-revocations");
     listener.setDaemon(true);
     listener.start();
+    if (redis instanceof RedisSentinelClient) {
+      Thread follower = new Thread(this::followMaster, "portcullis-revocations-master");
+      follower.setDaemon(true);
+      follower.start();
+    }
+  }
+
+  /** The master a Sentinel client sends to now; {@code null} for standalone and Cluster. */
+  private HostAndPort currentMaster() {
+    return redis instanceof RedisSentinelClient sentinel ? sentinel.getCurrentMaster() : null;
+  }
+
+  /** Ends a subscription made on a master the client has left; the listener makes it again. */
+  private void followMaster() {
+    redis.clients.jedis.JedisPubSub ended = null;
+    while (!closed) {
+      Subscription current = subscription;
+      HostAndPort master = currentMaster();
+      if (current != null && current.pubSub() != ended && current.master() != null
+          && !current.master().equals(master) && current.pubSub().isSubscribed()) {
+        LOG.log(System.Logger.Level.INFO, "Redis master moved from " + current.master() + " to " + master
+            + ": listening for revocations there");
+        ended = current.pubSub();
+        try {
+          ended.unsubscribe();
+        } catch (RuntimeException e) {
+          // its connection is gone already: the listener subscribes again by itself
+        }
+      }
+      try {
+        Thread.sleep(MASTER_CHECK.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   private boolean grantRevoked(long grantId) {
@@ -503,10 +554,10 @@ public final class RedisTokenStore implements TokenStore {
   @Override
   public void close() {
     closed = true;
-    redis.clients.jedis.JedisPubSub pubSub = subscription;
-    if (pubSub != null && pubSub.isSubscribed()) {
+    Subscription current = subscription;
+    if (current != null && current.pubSub().isSubscribed()) {
       try {
-        pubSub.unsubscribe();
+        current.pubSub().unsubscribe();
       } catch (RuntimeException ignored) {
         // the connection is gone already
       }

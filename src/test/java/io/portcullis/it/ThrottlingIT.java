@@ -15,15 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
+import io.portcullis.testing.Concurrently;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,20 +64,7 @@ class ThrottlingIT {
 
   /** Runs every call at once and returns the answers in order. */
   static List<HttpResponse<String>> atOnce(List<Callable<HttpResponse<String>>> calls) throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-    for (Callable<HttpResponse<String>> call : calls) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return call.call();
-      }));
-    }
-    go.countDown();
-    List<HttpResponse<String>> answers = new ArrayList<>();
-    for (Future<HttpResponse<String>> future : futures) {
-      answers.add(future.get());
-    }
-    return answers;
+    return Concurrently.atOnce(pool, calls);
   }
 
   static long count(List<HttpResponse<String>> answers, int status) {

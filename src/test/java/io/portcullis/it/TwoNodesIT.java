@@ -13,16 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.portcullis.it.Grants.Caller;
+import io.portcullis.testing.Concurrently;
 import io.portcullis.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -69,20 +68,7 @@ class TwoNodesIT {
   }
 
   static <T> List<T> atOnce(List<Callable<T>> calls) throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (Callable<T> call : calls) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return call.call();
-      }));
-    }
-    go.countDown();
-    List<T> answers = new ArrayList<>();
-    for (Future<T> future : futures) {
-      answers.add(future.get());
-    }
-    return answers;
+    return Concurrently.atOnce(pool, calls);
   }
 
   @Test

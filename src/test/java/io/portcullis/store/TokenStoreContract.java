@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.testing.Concurrently;
 import io.portcullis.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,20 +72,7 @@ abstract class TokenStoreContract {
 
   /** Runs every call at once and returns their answers. */
   <T> List<T> atOnce(int times, Callable<T> call) throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (int i = 0; i < times; i++) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return call.call();
-      }));
-    }
-    go.countDown();
-    List<T> answers = new ArrayList<>();
-    for (Future<T> future : futures) {
-      answers.add(future.get());
-    }
-    return answers;
+    return Concurrently.atOnce(pool, times, call);
   }
 
   // ---- pending approvals ----
