@@ -380,16 +380,21 @@ public final class CaffeineTokenStore implements TokenStore {
       if (current.isExpired(clock)) {
         return null;
       }
-      if (!current.clientId().equals(clientId)) {
+      if (!current.clientId().equals(clientId) || revokedGrants.getIfPresent(current.grantId()) != null) {
         return current;
       }
       usedRefreshTokens.put(k, new UsedCode(current.grantId(), current.clientId(), rememberUsedUntil.getEpochSecond()));
       rotated[0] = current;
       return null;
     });
+    // The grant was checked before the rotation, not after: a replay racing it revokes the grant,
+    // and the one that rotated must still get its answer (its new tokens die with the grant).
     if (rotated[0] != null) {
-      return revokedGrants.getIfPresent(rotated[0].grantId()) != null
-          ? new RefreshRotation.Unknown() : new RefreshRotation.Rotated(rotated[0]);
+      return new RefreshRotation.Rotated(rotated[0]);
+    }
+    Optional<RefreshToken> left = Optional.ofNullable(refreshTokens.getIfPresent(key));
+    if (left.isPresent() && left.get().clientId().equals(clientId)) {
+      return new RefreshRotation.Unknown(); // its grant is revoked
     }
     Optional<UsedCode> used = live(usedRefreshTokens.getIfPresent(key));
     if (used.isPresent()) {

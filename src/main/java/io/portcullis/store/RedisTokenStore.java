@@ -1,25 +1,13 @@
 package io.portcullis.store;
 
 import io.portcullis.config.RedisSettings;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -43,8 +31,6 @@ public final class RedisTokenStore implements TokenStore {
 
   /** How long a reserved live-token place is held before it lapses on its own. */
   static final Duration PLACE_RESERVATION = Duration.ofSeconds(60);
-  /** Sentinel: how often the revocation listener checks that it listens on the current master. */
-  static final Duration MASTER_CHECK = Duration.ofMillis(100);
 
   // ---- scripts (each atomic; every key of one script in one hash slot) ----
 
@@ -111,97 +97,20 @@ public final class RedisTokenStore implements TokenStore {
   private static final String LIVE_PLACES =
       "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) return redis.call('ZCARD', KEYS[1])";
 
-  private final UnifiedJedis redis;
+  private final RedisConnection redis;
   private final String prefix;
   private final Clock clock;
   /** Where revocations are announced to every node's near-cache. */
   private final String revocations;
-  private volatile boolean closed;
-  private volatile Subscription subscription;
+  private volatile RevocationListener listener;
 
-  /** The revocation subscription, and the master it was made on (Sentinel; {@code null} otherwise). */
-  private record Subscription(redis.clients.jedis.JedisPubSub pubSub, HostAndPort master) {}
-
+  /** @throws IllegalStateException when {@code passwordEnv} names a variable that is not set */
   public RedisTokenStore(RedisSettings settings, Clock clock, Function<String, String> environment) {
-    this(connect(settings, environment), settings.keyPrefix(), clock);
-    LOG.log(System.Logger.Level.INFO, "store: " + settings.describe());
-  }
-
-  RedisTokenStore(UnifiedJedis redis, String prefix, Clock clock) {
-    this.redis = redis;
-    this.prefix = prefix;
+    this.redis = new RedisConnection(settings, environment);
+    this.prefix = settings.keyPrefix();
     this.clock = clock;
     this.revocations = prefix + "revocations";
-  }
-
-  /**
-   * A Jedis client for the settings: standalone, Sentinel or Cluster. Nothing is sent to Redis
-   * yet; with Sentinel, though, the sentinels are asked for the master at once, and one of them
-   * must answer.
-   */
-  static UnifiedJedis connect(RedisSettings settings, Function<String, String> environment) {
-    URI first = settings.isCluster() ? settings.nodes().get(0)
-        : settings.isSentinel() ? settings.sentinels().get(0) : settings.uri();
-    String user = null;
-    String password = null;
-    if (settings.uri() != null && settings.uri().getRawUserInfo() != null) {
-      String info = settings.uri().getRawUserInfo();
-      int colon = info.indexOf(':');
-      user = colon < 0 ? null : decode(info.substring(0, colon));
-      password = decode(colon < 0 ? info : info.substring(colon + 1));
-      if (user != null && user.isEmpty()) {
-        user = null;
-      }
-    }
-    if (settings.passwordEnv() != null) {
-      password = environment.apply(settings.passwordEnv());
-      if (password == null) {
-        throw new IllegalStateException("store.passwordEnv names " + settings.passwordEnv()
-            + ", which is not set in the environment");
-      }
-    }
-    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
-        .socketTimeoutMillis((int) settings.commandTimeout().toMillis())
-        .ssl("rediss".equals(first.getScheme()))
-        .clientName("portcullis");
-    if (user != null) {
-      config.user(user);
-    }
-    if (password != null) {
-      config.password(password);
-    }
-    if (settings.uri() != null && settings.uri().getRawPath() != null && settings.uri().getRawPath().length() > 1) {
-      config.database(Integer.parseInt(settings.uri().getRawPath().substring(1)));
-    }
-    JedisClientConfig clientConfig = config.build();
-    if (settings.isCluster()) {
-      return RedisClusterClient.builder().nodes(hosts(settings.nodes())).clientConfig(clientConfig)
-          .maxTotalRetriesDuration(settings.commandTimeout().multipliedBy(2)).build();
-    }
-    if (settings.isSentinel()) {
-      // Jedis speaks RESP2 to sentinels; left to negotiate, it warns so on every connection.
-      JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
-          .socketTimeoutMillis((int) settings.commandTimeout().toMillis())
-          .ssl("rediss".equals(first.getScheme())).autoNegotiateProtocol(false).build();
-      return RedisSentinelClient.builder().masterName(settings.masterName()).sentinels(hosts(settings.sentinels()))
-          .clientConfig(clientConfig).sentinelClientConfig(sentinelConfig).build();
-    }
-    return RedisClient.builder().hostAndPort(settings.uri().getHost(), port(settings.uri()))
-        .clientConfig(clientConfig).build();
-  }
-
-  private static Set<HostAndPort> hosts(List<URI> uris) {
-    return uris.stream().map(u -> new HostAndPort(u.getHost(), port(u))).collect(Collectors.toSet());
-  }
-
-  private static int port(URI uri) {
-    return uri.getPort() < 0 ? 6379 : uri.getPort();
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    LOG.log(System.Logger.Level.INFO, "store: " + settings.describe());
   }
 
   // ---- keys ----
@@ -224,16 +133,16 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /** Any Redis failure, as the one exception callers deny on. */
-  private <T> T call(Supplier<T> command) {
+  private <T> T call(Function<UnifiedJedis, T> command) {
     try {
-      return command.get();
+      return command.apply(redis.client());
     } catch (JedisException e) {
       throw new StoreUnavailableException("Redis: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
   private Object eval(String script, List<String> keys, String... args) {
-    return call(() -> redis.eval(script, keys, List.of(args)));
+    return call(r -> r.eval(script, keys, List.of(args)));
   }
 
   private long nowMillis() {
@@ -258,7 +167,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public Optional<PendingAuthorization> findPendingAuthorization(String transactionId) {
-    List<String> fields = call(() -> redis.hmget(key("p", transactionId), "v", "n"));
+    List<String> fields = call(r -> r.hmget(key("p", transactionId), "v", "n"));
     return pending(fields);
   }
 
@@ -289,7 +198,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void saveAuthorizationCode(String code, AuthorizationCode value) {
-    call(() -> redis.set(key("c", code), RedisCodec.code(value),
+    call(r -> r.set(key("c", code), RedisCodec.code(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
   }
 
@@ -316,7 +225,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void saveAccessToken(String token, AccessToken value) {
-    call(() -> redis.set(key("a", token), RedisCodec.accessToken(value),
+    call(r -> r.set(key("a", token), RedisCodec.accessToken(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
     eval(FILL_PLACE, List.of(liveKey(value.clientId())), "", SecretKey.of(token).hex(),
         millis(value.expiresAtEpochSecond()));
@@ -333,12 +242,12 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void releaseLiveToken(LiveTokenPlace place) {
-    call(() -> redis.zrem(liveKey(place.clientId()), place.id()));
+    call(r -> r.zrem(liveKey(place.clientId()), place.id()));
   }
 
   @Override
   public void saveReservedAccessToken(String token, AccessToken value, LiveTokenPlace place) {
-    call(() -> redis.set(key("a", token), RedisCodec.accessToken(value),
+    call(r -> r.set(key("a", token), RedisCodec.accessToken(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
     eval(FILL_PLACE, List.of(liveKey(value.clientId())), place.id(), SecretKey.of(token).hex(),
         millis(value.expiresAtEpochSecond()));
@@ -351,7 +260,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public Optional<AccessToken> findAccessToken(String token) {
-    String json = call(() -> redis.get(key("a", token)));
+    String json = call(r -> r.get(key("a", token)));
     if (json == null) {
       return Optional.empty();
     }
@@ -364,13 +273,13 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void revokeAccessToken(String token) {
-    String json = call(() -> redis.getDel(key("a", token)));
+    String json = call(r -> r.getDel(key("a", token)));
     // Announced even when the token is gone already: a revocation retried after a failure here
     // must still reach the other nodes' near-caches.
-    call(() -> redis.publish(revocations, "t:" + SecretKey.of(token).hex()));
+    call(r -> r.publish(revocations, "t:" + SecretKey.of(token).hex()));
     if (json != null) {
       String clientId = RedisCodec.accessToken(json).clientId();
-      call(() -> redis.zrem(liveKey(clientId), SecretKey.of(token).hex()));
+      call(r -> r.zrem(liveKey(clientId), SecretKey.of(token).hex()));
     }
   }
 
@@ -384,12 +293,12 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void revokeRefreshToken(String token) {
-    call(() -> redis.del(key("r", token)));
+    call(r -> r.del(key("r", token)));
   }
 
   @Override
   public Optional<RefreshToken> findRefreshToken(String token) {
-    String json = call(() -> redis.hget(key("r", token), "v"));
+    String json = call(r -> r.hget(key("r", token), "v"));
     if (json == null) {
       return Optional.empty();
     }
@@ -402,12 +311,18 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public RefreshRotation rotateRefreshToken(String token, String clientId, Instant rememberUsedUntil) {
+    // The grant is checked before the rotation, not after: a replay racing it revokes the grant,
+    // and the one that rotated must still get its answer (its new tokens die with the grant).
+    String current = call(r -> r.hget(key("r", token), "v"));
+    if (current != null && grantRevoked(RedisCodec.refreshToken(current).grantId())) {
+      return new RefreshRotation.Unknown();
+    }
     List<?> answer = (List<?>) eval(ROTATE_REFRESH, List.of(key("r", token), spentKey("r", token)), clientId,
         Long.toString(rememberUsedUntil.toEpochMilli()));
     switch ((String) answer.get(0)) {
       case "rotated" -> {
         RefreshToken rotated = RedisCodec.refreshToken((String) answer.get(1));
-        if (expired(rotated) || grantRevoked(rotated.grantId())) {
+        if (expired(rotated)) {
           return new RefreshRotation.Unknown();
         }
         return new RefreshRotation.Rotated(rotated);
@@ -426,93 +341,25 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void revokeGrant(long grantId, Instant until) {
-    call(() -> redis.set(grantKey(grantId), "1", SetParams.setParams().pxAt(until.toEpochMilli())));
-    call(() -> redis.publish(revocations, "g:" + grantId));
+    call(r -> r.set(grantKey(grantId), "1", SetParams.setParams().pxAt(until.toEpochMilli())));
+    call(r -> r.publish(revocations, "g:" + grantId));
   }
 
   /**
    * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>} or
-   * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription (re)starts or drops,
-   * since messages may have been missed meanwhile. Keeps reconnecting until {@link #close()}.
-   *
-   * <p>With Sentinel it also follows a failover: a subscription stays on the connection it was
-   * made on, and a former master that is still running keeps it — hearing nothing, since
-   * revocations are now published on the new master — until the sentinels make it a replica,
-   * seconds later. So once the client has moved to a new master, the subscription is ended and
-   * made again there.
+   * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription starts or ends, since
+   * messages may have been missed meanwhile. Keeps listening — through dropped connections and
+   * Sentinel failovers — until {@link #close()} ({@link RevocationListener}).
    */
-  public void onRevocation(java.util.function.Consumer<String> revoked, Runnable maybeMissed) {
-    Thread listener = new Thread(() -> {
-      while (!closed) {
-        redis.clients.jedis.JedisPubSub pubSub = new redis.clients.jedis.JedisPubSub() {
-          @Override
-          public void onSubscribe(String channel, int subscribedChannels) {
-            maybeMissed.run();
-          }
-
-          @Override
-          public void onMessage(String channel, String message) {
-            revoked.accept(message);
-          }
-        };
-        subscription = new Subscription(pubSub, currentMaster());
-        try {
-          redis.subscribe(pubSub, revocations);
-        } catch (RuntimeException e) {
-          maybeMissed.run();
-          if (!closed) {
-            LOG.log(System.Logger.Level.WARNING, "revocation subscription lost (" + e.getClass().getSimpleName()
-                + "); near-cache emptied, reconnecting");
-            try {
-              Thread.sleep(500);
-            } catch (InterruptedException interrupted) {
-              return;
-            }
-          }
-        }
-      }
-    }, "portcullis-revocations");
-    listener.setDaemon(true);
-    listener.start();
-    if (redis instanceof RedisSentinelClient) {
-      Thread follower = new Thread(this::followMaster, "portcullis-revocations-master");
-      follower.setDaemon(true);
-      follower.start();
+  public synchronized void onRevocation(java.util.function.Consumer<String> revoked, Runnable maybeMissed) {
+    if (listener != null) {
+      throw new IllegalStateException("one revocation listener per store");
     }
-  }
-
-  /** The master a Sentinel client sends to now; {@code null} for standalone and Cluster. */
-  private HostAndPort currentMaster() {
-    return redis instanceof RedisSentinelClient sentinel ? sentinel.getCurrentMaster() : null;
-  }
-
-  /** Ends a subscription made on a master the client has left; the listener makes it again. */
-  private void followMaster() {
-    redis.clients.jedis.JedisPubSub ended = null;
-    while (!closed) {
-      Subscription current = subscription;
-      HostAndPort master = currentMaster();
-      if (current != null && current.pubSub() != ended && current.master() != null
-          && !current.master().equals(master) && current.pubSub().isSubscribed()) {
-        LOG.log(System.Logger.Level.INFO, "Redis master moved from " + current.master() + " to " + master
-            + ": listening for revocations there");
-        ended = current.pubSub();
-        try {
-          ended.unsubscribe();
-        } catch (RuntimeException e) {
-          // its connection is gone already: the listener subscribes again by itself
-        }
-      }
-      try {
-        Thread.sleep(MASTER_CHECK.toMillis());
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
+    listener = new RevocationListener(redis, revocations, revoked, maybeMissed);
   }
 
   private boolean grantRevoked(long grantId) {
-    return call(() -> redis.exists(grantKey(grantId)));
+    return call(r -> r.exists(grantKey(grantId)));
   }
 
   // ---- failure counters ----
@@ -548,19 +395,20 @@ public final class RedisTokenStore implements TokenStore {
 
   /** Answers when Redis does, within the command timeout. */
   public void ping() {
-    call(redis::ping);
+    call(UnifiedJedis::ping);
+  }
+
+  /** Whether a revocation listener's threads run (tests). */
+  boolean listening() {
+    RevocationListener current = listener;
+    return current != null && current.running();
   }
 
   @Override
   public void close() {
-    closed = true;
-    Subscription current = subscription;
-    if (current != null && current.pubSub().isSubscribed()) {
-      try {
-        current.pubSub().unsubscribe();
-      } catch (RuntimeException ignored) {
-        // the connection is gone already
-      }
+    RevocationListener current = listener;
+    if (current != null) {
+      current.close();
     }
     redis.close();
   }

@@ -153,6 +153,23 @@ abstract class TokenStoreContract {
     assertEquals(9, spent.grantId());
   }
 
+  /** As the token endpoint does: a replay revokes the grant — and the one rotation still wins. */
+  @Test
+  void aReplayRacingTheRotationDoesNotUndoItsWinner() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String token = "race-" + round;
+      store.saveRefreshToken(token, refresh(20 + round, "app", 7200));
+      List<RefreshRotation> rotations = atOnce(50, () -> {
+        RefreshRotation rotation = store.rotateRefreshToken(token, "app", in(7200));
+        if (rotation instanceof RefreshRotation.AlreadyUsed used) {
+          store.revokeGrant(used.grantId(), in(7200));
+        }
+        return rotation;
+      });
+      assertEquals(1, rotations.stream().filter(r -> r instanceof RefreshRotation.Rotated).count(), "round " + round);
+    }
+  }
+
   @Test
   void aRefreshTokenOfARevokedGrantIsUnknown() {
     store.saveRefreshToken("r", refresh(9, "app", 7200));

@@ -39,7 +39,7 @@ public final class RedisServer implements TestProcess {
   }
 
   /** On a given port (a cluster node, whose bus port must be free as well). */
-  RedisServer(int port, String... extraArguments) {
+  public RedisServer(int port, String... extraArguments) {
     this(extraArguments);
     this.port = port;
   }
