@@ -224,13 +224,13 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
-  public FailureCount recordFailure(String subject, java.time.Duration window) {
+  public FailureCount recordAttempt(String subject, java.time.Duration window) {
     Instant now = clock.instant();
-    // compute is atomic per key: concurrent failures each add one.
+    // compute is atomic per key: concurrent attempts each add one.
     return failures.asMap().compute(SecretKey.of(subject), (key, current) ->
         current == null || !now.isBefore(current.windowEnds())
-            ? new FailureCount(1, now.plus(window))
-            : new FailureCount(current.count() + 1, current.windowEnds()));
+            ? new FailureCount(1, 1, now.plus(window))
+            : new FailureCount(current.count() + 1, current.pending() + 1, current.windowEnds()));
   }
 
   @Override
@@ -240,9 +240,15 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
-  public void forgetFailure(String subject) {
-    failures.asMap().computeIfPresent(SecretKey.of(subject), (key, current) ->
-        current.count() <= 1 ? null : new FailureCount(current.count() - 1, current.windowEnds()));
+  public void settleAttempt(String subject, Instant windowEnds, boolean failed) {
+    failures.asMap().computeIfPresent(SecretKey.of(subject), (key, current) -> {
+      if (!current.windowEnds().equals(windowEnds)) {
+        return current; // counted in a window that has closed since
+      }
+      int count = failed ? current.count() : current.count() - 1;
+      int pending = Math.max(0, current.pending() - 1);
+      return count <= 0 ? null : new FailureCount(count, pending, current.windowEnds());
+    });
   }
 
   @Override

@@ -68,19 +68,27 @@ public final class RedisTokenStore implements TokenStore {
       "redis.call('SET', KEYS[2], cjson.encode({g = d.g, c = c}), 'PXAT', ARGV[2])",
       "return {'rotated', v}");
   /** ARGV: window end if it opens now (ms), now (ms). Returns {count, window end (ms)}. */
-  private static final String RECORD_FAILURE = String.join("\n",
+  /** KEYS: the counter, a hash of n (attempts) and p (pending). ARGV: window end (ms), now (ms). */
+  private static final String RECORD_ATTEMPT = String.join("\n",
       "local t = redis.call('PEXPIRETIME', KEYS[1])",
       "if t < 0 or t <= tonumber(ARGV[2]) then",
-      "  redis.call('SET', KEYS[1], 1, 'PXAT', ARGV[1])",
-      "  return {1, tonumber(ARGV[1])}",
+      "  redis.call('DEL', KEYS[1])",
+      "  redis.call('HSET', KEYS[1], 'n', 1, 'p', 1)",
+      "  redis.call('PEXPIREAT', KEYS[1], ARGV[1])",
+      "  return {1, 1, tonumber(ARGV[1])}",
       "end",
-      "return {redis.call('INCR', KEYS[1]), t}");
-  private static final String FAILURES =
-      "local n = redis.call('GET', KEYS[1]) if not n then return {0, 0} end "
-          + "return {tonumber(n), redis.call('PEXPIRETIME', KEYS[1])}";
-  private static final String FORGET_FAILURE =
-      "local n = tonumber(redis.call('GET', KEYS[1]) or '0') "
-          + "if n <= 1 then redis.call('DEL', KEYS[1]) else redis.call('DECR', KEYS[1]) end return 1";
+      "return {redis.call('HINCRBY', KEYS[1], 'n', 1), redis.call('HINCRBY', KEYS[1], 'p', 1), t}");
+  private static final String FAILURES = String.join("\n",
+      "local v = redis.call('HMGET', KEYS[1], 'n', 'p')",
+      "if not v[1] then return {0, 0, 0} end",
+      "return {tonumber(v[1]), tonumber(v[2] or '0'), redis.call('PEXPIRETIME', KEYS[1])}");
+  /** KEYS: the counter. ARGV: the window end (ms) it was counted in, 1 if it failed. */
+  private static final String SETTLE_ATTEMPT = String.join("\n",
+      "if redis.call('PEXPIRETIME', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end",
+      "if tonumber(redis.call('HGET', KEYS[1], 'p') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'p', -1) end",
+      "if ARGV[2] == '1' then return 1 end",
+      "if redis.call('HINCRBY', KEYS[1], 'n', -1) <= 0 then redis.call('DEL', KEYS[1]) end",
+      "return 1");
   /** KEYS: the client's live set. ARGV: now (ms), max, reservation id, reservation expiry (ms). */
   private static final String RESERVE_PLACE = String.join("\n",
       "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])",
@@ -365,24 +373,31 @@ public final class RedisTokenStore implements TokenStore {
   // ---- failure counters ----
 
   @Override
-  public FailureCount recordFailure(String subject, Duration window) {
+  public FailureCount recordAttempt(String subject, Duration window) {
     long now = nowMillis();
-    List<?> answer = (List<?>) eval(RECORD_FAILURE, List.of(key("f", subject)), Long.toString(now
-        + window.toMillis()), Long.toString(now));
-    return new FailureCount(((Long) answer.get(0)).intValue(), Instant.ofEpochMilli((Long) answer.get(1)));
+    List<?> answer = (List<?>) eval(RECORD_ATTEMPT, List.of(attemptsKey(subject)),
+        Long.toString(now + window.toMillis()), Long.toString(now));
+    return new FailureCount(((Long) answer.get(0)).intValue(), ((Long) answer.get(1)).intValue(),
+        Instant.ofEpochMilli((Long) answer.get(2)));
   }
 
   @Override
   public FailureCount failures(String subject) {
-    List<?> answer = (List<?>) eval(FAILURES, List.of(key("f", subject)));
+    List<?> answer = (List<?>) eval(FAILURES, List.of(attemptsKey(subject)));
     long count = (Long) answer.get(0);
-    Instant ends = Instant.ofEpochMilli((Long) answer.get(1));
-    return count == 0 || !clock.instant().isBefore(ends) ? FailureCount.NONE : new FailureCount((int) count, ends);
+    Instant ends = Instant.ofEpochMilli((Long) answer.get(2));
+    return count == 0 || !clock.instant().isBefore(ends) ? FailureCount.NONE
+        : new FailureCount((int) count, ((Long) answer.get(1)).intValue(), ends);
   }
 
   @Override
-  public void forgetFailure(String subject) {
-    eval(FORGET_FAILURE, List.of(key("f", subject)));
+  public void settleAttempt(String subject, Instant windowEnds, boolean failed) {
+    eval(SETTLE_ATTEMPT, List.of(attemptsKey(subject)), Long.toString(windowEnds.toEpochMilli()), failed ? "1" : "0");
+  }
+
+  /** "f": a hash of the attempts counted ("n") and still pending ("p"). */
+  private String attemptsKey(String subject) {
+    return key("f", subject);
   }
 
   // ---- the rest ----

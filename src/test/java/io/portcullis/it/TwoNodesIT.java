@@ -19,9 +19,11 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,15 @@ class TwoNodesIT {
     return Concurrently.atOnce(pool, calls);
   }
 
+  /** The answers' statuses counted; a failure shows every unexpected answer's body. */
+  static void assertStatuses(Map<Integer, Long> expected, List<HttpResponse<String>> answers) {
+    Map<Integer, Long> counted = answers.stream()
+        .collect(Collectors.groupingBy(HttpResponse::statusCode, TreeMap::new, Collectors.counting()));
+    String unexpected = answers.stream().filter(r -> !expected.containsKey(r.statusCode()))
+        .map(r -> r.statusCode() + " " + r.body()).distinct().collect(Collectors.joining("; "));
+    assertEquals(new TreeMap<>(expected), counted, unexpected);
+  }
+
   @Test
   void aFlowCrossesFromNodeToNodeAtEveryStep() throws Exception {
     String verifier = OAuthClient.newVerifier();
@@ -96,8 +107,7 @@ class TwoNodesIT {
       redemptions.add(() -> exchange(node, code, verifier));
     }
     List<HttpResponse<String>> answers = atOnce(redemptions);
-    assertEquals(1, answers.stream().filter(r -> r.statusCode() == 200).count());
-    assertEquals(99, answers.stream().filter(r -> r.statusCode() == 400).count());
+    assertStatuses(Map.of(200, 1L, 400, 99L), answers);
     // The replays revoked what the one redemption issued (RFC 6749 §4.1.2).
     String issued = OAuthClient.json(answers.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow())
         .get("access_token").getAsString();
@@ -114,8 +124,7 @@ class TwoNodesIT {
       rotations.add(() -> node.refresh(APP, tokens.refresh(), null));
     }
     List<HttpResponse<String>> answers = atOnce(rotations);
-    assertEquals(1, answers.stream().filter(r -> r.statusCode() == 200).count());
-    assertEquals(49, answers.stream().filter(r -> r.statusCode() == 400).count());
+    assertStatuses(Map.of(200, 1L, 400, 49L), answers);
     Grants.Tokens rotated = Grants.issued(answers.stream().filter(r -> r.statusCode() == 200).findFirst()
         .orElseThrow());
     // The reuse revoked the whole grant: the original and the new pair alike, on both nodes.

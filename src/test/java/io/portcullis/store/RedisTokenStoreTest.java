@@ -45,7 +45,7 @@ class RedisTokenStoreTest extends TokenStoreContract {
     store.saveRefreshToken("rt-1", refresh(2, "app", 7200));
     store.rotateRefreshToken("rt-1", "app", in(7200));
     store.revokeGrant(3, in(7200));
-    store.recordFailure("user:alice", Duration.ofSeconds(60));
+    store.recordAttempt("user:alice", Duration.ofSeconds(60));
     store.reserveLiveToken("other-app", 10);
 
     try (RedisClient redis = direct()) {
