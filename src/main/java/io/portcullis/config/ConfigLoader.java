@@ -33,7 +33,7 @@ public final class ConfigLoader {
   public static final String CONFIG_ENV = "PORTCULLIS_CONFIG";
 
   /** The top-level keys, each read here or by the reader of its section. */
-  private static final List<String> KEYS = List.of("issuer", "realm", "enforcePkce",
+  static final List<String> KEYS = List.of("issuer", "realm", "enforcePkce",
       "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
       "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
       "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies", "forwardedHeader", "requestBodyTimeoutSeconds", "maxLiveTokensPerClient",
@@ -61,6 +61,11 @@ public final class ConfigLoader {
 
   public static PortcullisConfig load(Path file) throws ConfigException {
     String source = file.toAbsolutePath().toString();
+    return load(source, parse(file, source));
+  }
+
+  /** The file as JSON; it is read in full and must be UTF-8 (a byte-order mark is skipped). */
+  static JsonElement parse(Path file, String source) throws ConfigException {
     // Decoded in full before parsing: StrictJson reports any read failure as malformed JSON, which
     // would hide the encoding problem behind "Input length = 1".
     String text;
@@ -74,13 +79,11 @@ public final class ConfigLoader {
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // a byte-order mark some Windows editors write
     }
-    JsonElement root;
     try {
-      root = StrictJson.parse(text);
+      return StrictJson.parse(text);
     } catch (StrictJson.MalformedJsonException e) {
       throw new ConfigException(source, List.of("not valid JSON: " + e.getMessage()));
     }
-    return load(source, root);
   }
 
   public static PortcullisConfig load(String source, JsonElement root) throws ConfigException {
@@ -102,6 +105,18 @@ public final class ConfigLoader {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
+  /** {@code "realm"} of the {@code WWW-Authenticate} challenge, {@code portcullis} by default. */
+  static String realm(JsonFields top, ConfigProblems problems) {
+    String realm = top.string("realm", false);
+    if (realm == null) {
+      return "portcullis";
+    }
+    if (realm.isEmpty() || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+      problems.error("realm", "must be non-empty printable ASCII without quotes or backslashes");
+    }
+    return realm;
+  }
+
   /** The sections are read in the order their problems have always been reported. */
   private static PortcullisConfig read(String source, JsonElement root, ConfigProblems problems) {
     if (!root.isJsonObject()) {
@@ -110,12 +125,7 @@ public final class ConfigLoader {
     }
     JsonFields top = new JsonFields(root.getAsJsonObject(), "", problems);
     Optional<URI> issuer = IssuerReader.read(top, problems);
-    String realm = top.string("realm", false);
-    if (realm == null) {
-      realm = "portcullis";
-    } else if (realm.isEmpty() || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
-      problems.error("realm", "must be non-empty printable ASCII without quotes or backslashes");
-    }
+    String realm = realm(top, problems);
     boolean enforcePkce = top.bool("enforcePkce", true);
     Set<String> pkceMethods = PkceMethodsReader.read(top, problems);
     Duration codeTtl =

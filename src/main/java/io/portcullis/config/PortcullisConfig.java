@@ -42,7 +42,7 @@ public record PortcullisConfig(
     StoreSettings store,
     ThrottlingSettings throttling,
     TransportSettings transport,
-    List<String> warnings) {
+    List<String> warnings) implements GuardRules {
 
   /** Approvers are the {@code users} of the config file (the default). */
   public static final String USERS_FROM_CONFIG = "config";
@@ -89,13 +89,9 @@ public record PortcullisConfig(
     return Optional.ofNullable(users.get(username));
   }
 
-  /** The most specific route for a path (exact beats prefix, longer beats shorter). */
-  public Optional<RouteRule> routeFor(String path) {
-    for (RouteRule route : routes) {
-      if (route.matches(path)) {
-        return Optional.of(route);
-      }
-    }
-    return Optional.empty();
+  /** Tokens of a client no longer registered are refused. */
+  @Override
+  public boolean acceptsTokensOf(String clientId) {
+    return clients.containsKey(clientId);
   }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,13 +21,18 @@ final class RoutesReader {
    * @return the valid routes, most specific first, so the first match is the one that applies
    */
   static List<RouteRule> read(JsonFields top, Iterable<ClientRegistration> clients, ConfigProblems problems) {
+    Set<String> grantable = new HashSet<>();
+    clients.forEach(c -> grantable.addAll(c.scopes()));
+    return read(top, Optional.of(grantable), problems);
+  }
+
+  /** @param grantable the scopes clients may ask for, when known (the guard does not know the clients) */
+  static List<RouteRule> read(JsonFields top, Optional<Set<String>> grantable, ConfigProblems problems) {
     JsonArray array = top.array("routes", false);
     List<RouteRule> routes = new ArrayList<>();
     if (array == null) {
       return routes;
     }
-    Set<String> grantable = new HashSet<>();
-    clients.forEach(c -> grantable.addAll(c.scopes()));
     Set<String> seen = new HashSet<>();
     top.forEachObject("routes", array, route -> {
       int errorsBefore = problems.errorCount();
@@ -45,7 +51,7 @@ final class RoutesReader {
         String scope = scopeList.get(s);
         if (!Scopes.isScopeToken(scope)) {
           problems.error(route.at("scopes", s), "\"" + scope + "\" is not a scope token");
-        } else if (!grantable.contains(scope)) {
+        } else if (grantable.isPresent() && !grantable.get().contains(scope)) {
           problems.warn(route.at("scopes", s),
               "no client may ask for scope \"" + scope + "\", so this route admits nobody");
         }

@@ -310,6 +310,8 @@ public final class AuthorizeService {
     } finally {
       if (user.isPresent() || !checked) {
         attempt.forget(); // right, or never checked (no hashing permit): not a failure
+      } else {
+        attempt.failed();
       }
     }
     return user;

@@ -1,6 +1,6 @@
 package io.portcullis.oauth;
 
-import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.GuardRules;
 import io.portcullis.config.RouteRule;
 import io.portcullis.config.Scopes;
 import io.portcullis.store.AccessToken;
@@ -15,11 +15,14 @@ import java.util.Optional;
  */
 public final class BearerTokenValidator {
 
-  private final PortcullisConfig config;
+  private final GuardRules config;
   private final AccessTokenLookup store;
 
-  /** @param store the store, or a near-cache in front of it */
-  public BearerTokenValidator(PortcullisConfig config, AccessTokenLookup store) {
+  /**
+   * @param config the WAR's config, or the guard plugin's
+   * @param store  the store, a near-cache in front of it, or a remote introspection endpoint
+   */
+  public BearerTokenValidator(GuardRules config, AccessTokenLookup store) {
     this.config = config;
     this.store = store;
   }
@@ -39,7 +42,7 @@ public final class BearerTokenValidator {
     // A token whose client is no longer registered is no longer good (a snapshot or a shared
     // store keeps tokens across a config change).
     AccessToken accessToken = store.findAccessToken(token)
-        .filter(t -> config.client(t.clientId()).isPresent())
+        .filter(t -> config.acceptsTokensOf(t.clientId()))
         .orElseThrow(() -> OAuthException.invalidToken("the access token is invalid, expired or revoked"));
     if (route.isPresent() && !route.get().scopes().isEmpty()) {
       if (!Scopes.split(accessToken.scope()).containsAll(route.get().scopes())) {

@@ -76,7 +76,8 @@ public final class ClientAuthenticator {
     try {
       attempt = throttle.admitClient(presented.clientId(), address);
     } catch (OAuthException throttled) {
-      audit.record("client_authentication", "locked", presented.clientId(), null, address);
+      audit.record("client_authentication", throttled.status() == 429 ? "locked" : "busy", presented.clientId(),
+          null, address);
       throw throttled;
     }
     boolean authenticated = false;
@@ -93,6 +94,8 @@ public final class ClientAuthenticator {
     } finally {
       if (authenticated || !checked) {
         attempt.forget();
+      } else {
+        attempt.failed();
       }
     }
     if (!authenticated) {

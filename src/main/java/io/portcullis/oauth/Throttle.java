@@ -7,9 +7,11 @@ import io.portcullis.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * against that username (or client id) from everywhere, and against the address — and taken back
  * when it turns out right; over any limit the answer is 429 with {@code Retry-After} and nothing
  * is checked. So parallel guesses never get more checks than the limit, and the right one among
- * them gets the answer a wrong one gets.
+ * them gets the answer a wrong one gets. Attempts still being checked only make others wait a
+ * moment (see {@link #admit}): a client sending many right secrets at once is never refused.
  *
  * <ul>
  *   <li>per username and address: {@code userFailures} (10); per client id and address:
@@ -49,43 +52,72 @@ public final class Throttle {
   /** How long a check waits for a hashing permit before the answer is 503. */
   static final Duration HASHING_WAIT = Duration.ofSeconds(2);
 
+  /** How long an attempt waits, at most, while others' checks crowd a limit (see {@link #admit}). */
+  static final Duration CROWDED_WAIT = Duration.ofSeconds(1);
+  /** Requests of one node waiting for crowded limits at once; beyond them the answer is 503 at once. */
+  static final int MAX_CROWDED_WAITING = 64;
+
   private final ThrottlingSettings settings;
   private final TokenStore store;
   private final Clock clock;
   private final Semaphore hashing;
   private final AtomicInteger waiting = new AtomicInteger();
   private final int maxWaiting;
+  private final Duration crowdedWait;
+  private final AtomicInteger crowdedWaiting = new AtomicInteger();
 
   public Throttle(ThrottlingSettings settings, TokenStore store, Clock clock) {
+    this(settings, store, clock, CROWDED_WAIT);
+  }
+
+  Throttle(ThrottlingSettings settings, TokenStore store, Clock clock, Duration crowdedWait) {
     this.settings = settings;
     this.store = store;
     this.clock = clock;
     this.hashing = new Semaphore(settings.concurrentPasswordChecks(), true);
     this.maxWaiting = 4 * settings.concurrentPasswordChecks();
+    this.crowdedWait = crowdedWait;
   }
 
   public ThrottlingSettings settings() {
     return settings;
   }
 
-  /** An admitted attempt: it stays counted as a failure unless {@link #forget()} takes it back. */
+  /**
+   * An admitted attempt, counted and pending until settled: {@link #failed()} keeps it as a
+   * failure, {@link #forget()} takes it back.
+   */
   public final class Attempt {
-    private final List<String> keys;
+    private final List<String> keys = new ArrayList<>(3);
+    private final List<Instant> windows = new ArrayList<>(3);
 
-    private Attempt(List<String> keys) {
-      this.keys = keys;
+    private void counted(String key, Instant windowEnds) {
+      keys.add(key);
+      windows.add(windowEnds);
     }
 
     /** The password or secret was right, or was never checked: not a failure. */
     public void forget() {
-      keys.forEach(store::forgetFailure);
+      settle(false);
+    }
+
+    /** The password or secret was wrong: it stays counted until the window closes. */
+    public void failed() {
+      settle(true);
+    }
+
+    private void settle(boolean failed) {
+      for (int i = 0; i < keys.size(); i++) {
+        store.settleAttempt(keys.get(i), windows.get(i), failed);
+      }
     }
   }
 
   /**
    * Counts a password attempt for {@code username} from {@code address}, before it is checked.
    *
-   * @throws OAuthException 429 when over a limit: the password must not be checked
+   * @throws OAuthException 429 when over a limit: the password must not be checked; 503 when
+   *     others' attempts kept the limits crowded for too long
    */
   public Attempt admitPassword(String username, String address) {
     String user = "user:" + username.strip().toLowerCase(Locale.ROOT);
@@ -96,32 +128,96 @@ public final class Throttle {
    * Counts a client-secret attempt for {@code clientId} from {@code address}, before it is
    * checked. (A public client has no secret to guess: its requests are not counted.)
    *
-   * @throws OAuthException 429 when over a limit: the secret must not be checked
+   * @throws OAuthException 429 when over a limit: the secret must not be checked; 503 when
+   *     others' attempts kept the limits crowded for too long
    */
   public Attempt admitClient(String clientId, String address) {
     return admit("client:" + clientId, settings.clientFailures(), address, "too many failed client authentications");
   }
 
+  /**
+   * Counts the attempt against its three subjects. Over a limit there are two cases. If the
+   * failures already checked fill it, the subject is locked: 429, nothing checked. If attempts
+   * still being checked fill it — a client sending many right secrets at once, say — this attempt
+   * is taken back and counted again a moment later, once they have settled; only if the limit stays
+   * crowded for {@link #CROWDED_WAIT} is the answer 503. Either way no attempt is checked while
+   * more than the limit could turn out to be failures, so parallel guesses never get more checks
+   * than the limit, while a busy client with the right secret is never told it guessed.
+   */
   private Attempt admit(String subject, int limit, String address, String what) {
     String from = addressKey(address);
     List<String> keys = List.of(subject + "@" + from, subject, from);
     int[] limits = {limit, limit * ALL_ADDRESSES_FACTOR, settings.addressFailures()};
-    Instant until = null;
-    for (int i = 0; i < keys.size(); i++) {
-      FailureCount count = store.recordFailure(keys.get(i), settings.window());
-      if (count.count() > limits[i]) {
-        until = until == null || count.windowEnds().isAfter(until) ? count.windowEnds() : until;
+    long deadline = System.nanoTime() + crowdedWait.toNanos();
+    boolean queued = false;
+    try {
+      for (int round = 0; ; round++) {
+        Attempt attempt = new Attempt();
+        Instant lockedUntil = null;
+        boolean crowded = false;
+        try {
+          for (int i = 0; i < keys.size(); i++) {
+            FailureCount count = store.recordAttempt(keys.get(i), settings.window());
+            attempt.counted(keys.get(i), count.windowEnds());
+            if (count.count() <= limits[i]) {
+              continue;
+            }
+            if (count.confirmed() >= limits[i]) {
+              lockedUntil = lockedUntil == null || count.windowEnds().isAfter(lockedUntil)
+                  ? count.windowEnds() : lockedUntil;
+            } else {
+              crowded = true;
+            }
+          }
+        } catch (RuntimeException storeFailed) {
+          takeBack(attempt, storeFailed);
+          throw storeFailed;
+        }
+        if (lockedUntil == null && !crowded) {
+          return attempt;
+        }
+        // Refused unchecked, so not a failure: taken back, or an attacker hammering one locked
+        // account would lock everyone else at the same address too.
+        attempt.forget();
+        if (lockedUntil != null) {
+          long seconds = secondsUntil(lockedUntil);
+          throw OAuthException.tooManyAttempts(what + "; try again in " + seconds + " seconds", seconds);
+        }
+        if (!queued) {
+          queued = true;
+          if (crowdedWaiting.incrementAndGet() > MAX_CROWDED_WAITING) {
+            throw busy();
+          }
+        }
+        if (System.nanoTime() >= deadline) {
+          throw busy();
+        }
+        pause(round);
+      }
+    } finally {
+      if (queued) {
+        crowdedWaiting.decrementAndGet();
       }
     }
-    Attempt attempt = new Attempt(keys);
-    if (until != null) {
-      // Refused unchecked, so not a failure: taken back, or an attacker hammering one locked
-      // account would lock everyone else at the same address too.
+  }
+
+  private static void takeBack(Attempt attempt, RuntimeException cause) {
+    try {
       attempt.forget();
-      long seconds = secondsUntil(until);
-      throw OAuthException.tooManyAttempts(what + "; try again in " + seconds + " seconds", seconds);
+    } catch (RuntimeException again) {
+      cause.addSuppressed(again);
     }
-    return attempt;
+  }
+
+  /** A few milliseconds, growing with each round and spread so that waiters do not move in step. */
+  private static void pause(int round) {
+    long bound = 1L << Math.min(round + 1, 4); // 2, 4, 8, 16 ms
+    try {
+      Thread.sleep(1 + ThreadLocalRandom.current().nextLong(bound));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw busy();
+    }
   }
 
   // ---- slow hashes ----

@@ -63,10 +63,7 @@ public final class CaffeineTokenStore implements TokenStore {
 
   public CaffeineTokenStore(StoreSettings settings, Clock clock) {
     this.clock = clock;
-    Ticker ticker = () -> {
-      Instant now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
+    Ticker ticker = ClockTicker.of(clock);
     this.pending = cache(settings.maxPendingAuthorizations(), ticker);
     this.codes = cache(settings.maxAuthorizationCodes(), ticker);
     this.tokens = this.<SecretKey, AccessToken>builder(settings.maxAccessTokens(), ticker)
@@ -227,13 +224,13 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
-  public FailureCount recordFailure(String subject, java.time.Duration window) {
+  public FailureCount recordAttempt(String subject, java.time.Duration window) {
     Instant now = clock.instant();
-    // compute is atomic per key: concurrent failures each add one.
+    // compute is atomic per key: concurrent attempts each add one.
     return failures.asMap().compute(SecretKey.of(subject), (key, current) ->
         current == null || !now.isBefore(current.windowEnds())
-            ? new FailureCount(1, now.plus(window))
-            : new FailureCount(current.count() + 1, current.windowEnds()));
+            ? new FailureCount(1, 1, now.plus(window))
+            : new FailureCount(current.count() + 1, current.pending() + 1, current.windowEnds()));
   }
 
   @Override
@@ -243,9 +240,15 @@ public final class CaffeineTokenStore implements TokenStore {
   }
 
   @Override
-  public void forgetFailure(String subject) {
-    failures.asMap().computeIfPresent(SecretKey.of(subject), (key, current) ->
-        current.count() <= 1 ? null : new FailureCount(current.count() - 1, current.windowEnds()));
+  public void settleAttempt(String subject, Instant windowEnds, boolean failed) {
+    failures.asMap().computeIfPresent(SecretKey.of(subject), (key, current) -> {
+      if (!current.windowEnds().equals(windowEnds)) {
+        return current; // counted in a window that has closed since
+      }
+      int count = failed ? current.count() : current.count() - 1;
+      int pending = Math.max(0, current.pending() - 1);
+      return count <= 0 ? null : new FailureCount(count, pending, current.windowEnds());
+    });
   }
 
   @Override
@@ -383,16 +386,21 @@ public final class CaffeineTokenStore implements TokenStore {
       if (current.isExpired(clock)) {
         return null;
       }
-      if (!current.clientId().equals(clientId)) {
+      if (!current.clientId().equals(clientId) || revokedGrants.getIfPresent(current.grantId()) != null) {
         return current;
       }
       usedRefreshTokens.put(k, new UsedCode(current.grantId(), current.clientId(), rememberUsedUntil.getEpochSecond()));
       rotated[0] = current;
       return null;
     });
+    // The grant was checked before the rotation, not after: a replay racing it revokes the grant,
+    // and the one that rotated must still get its answer (its new tokens die with the grant).
     if (rotated[0] != null) {
-      return revokedGrants.getIfPresent(rotated[0].grantId()) != null
-          ? new RefreshRotation.Unknown() : new RefreshRotation.Rotated(rotated[0]);
+      return new RefreshRotation.Rotated(rotated[0]);
+    }
+    Optional<RefreshToken> left = Optional.ofNullable(refreshTokens.getIfPresent(key));
+    if (left.isPresent() && left.get().clientId().equals(clientId)) {
+      return new RefreshRotation.Unknown(); // its grant is revoked
     }
     Optional<UsedCode> used = live(usedRefreshTokens.getIfPresent(key));
     if (used.isPresent()) {

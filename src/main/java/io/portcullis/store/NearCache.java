@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code nearCacheMillis}: validated access tokens kept on this node for a moment, so the bearer
@@ -18,18 +19,21 @@ public final class NearCache implements AccessTokenLookup {
 
   private final AccessTokenLookup store;
   private final Clock clock;
-  private final Cache<SecretKey, AccessToken> validated;
+  private final Cache<SecretKey, Validated> validated;
+  /** Bumped by every revocation message and every clear, before it drops anything. */
+  private final AtomicLong revocations = new AtomicLong();
+
+  /** A token as the store answered, and when that answer was asked for (epoch ms). */
+  private record Validated(AccessToken token, long askedAtMillis) {}
 
   public NearCache(AccessTokenLookup store, Duration keep, Clock clock) {
     this.store = store;
     this.clock = clock;
     this.validated = Caffeine.newBuilder()
         .maximumSize(100_000)
-        .expireAfterWrite(keep)
-        .ticker(() -> {
-          java.time.Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        })
+        .expireAfter(com.github.benmanes.caffeine.cache.Expiry.<SecretKey, Validated>writing(
+            (key, v) -> Duration.ofMillis(Math.max(0, keep.toMillis() - (clock.millis() - v.askedAtMillis())))))
+        .ticker(ClockTicker.of(clock))
         .executor(Runnable::run)
         .build();
   }
@@ -37,27 +41,46 @@ public final class NearCache implements AccessTokenLookup {
   @Override
   public Optional<AccessToken> findAccessToken(String token) {
     SecretKey key = SecretKey.of(token);
-    AccessToken cached = validated.getIfPresent(key);
+    Validated cached = validated.getIfPresent(key);
     if (cached != null) {
-      return cached.isExpired(clock) ? Optional.empty() : Optional.of(cached);
+      return cached.token().isExpired(clock) ? Optional.empty() : Optional.of(cached.token());
     }
+    long seen = revocations.get();
+    long askedAt = clock.millis();
     Optional<AccessToken> found = store.findAccessToken(token);
-    found.ifPresent(t -> validated.put(key, t));
+    found.ifPresent(t -> {
+      validated.put(key, new Validated(t, askedAt));
+      if (revocations.get() != seen) {
+        validated.invalidate(key); // a revocation was heard while the store was asked
+      }
+    });
     return found;
   }
 
   /** A revocation from any node: {@code t:<hash>} for one token, {@code g:<id>} for a grant. */
   public void revoked(String message) {
+    revocations.incrementAndGet();
     if (message.startsWith("t:")) {
-      validated.asMap().keySet().removeIf(k -> k.hex().equals(message.substring(2)));
+      try {
+        validated.invalidate(SecretKey.fromHex(message.substring(2)));
+      } catch (IllegalArgumentException e) {
+        validated.invalidateAll(); // not a message of ours: be safe
+      }
     } else if (message.startsWith("g:")) {
-      long grantId = Long.parseLong(message.substring(2));
-      validated.asMap().values().removeIf(t -> t.grantId() == grantId);
+      try {
+        long grantId = Long.parseLong(message.substring(2));
+        validated.asMap().values().removeIf(v -> v.token().grantId() == grantId);
+      } catch (NumberFormatException e) {
+        validated.invalidateAll();
+      }
+    } else {
+      validated.invalidateAll();
     }
   }
 
   /** Everything: the subscription dropped, and messages may have been missed meanwhile. */
   public void clear() {
+    revocations.incrementAndGet();
     validated.invalidateAll();
   }
 }

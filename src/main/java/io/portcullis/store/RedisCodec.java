@@ -29,10 +29,10 @@ final class RedisCodec {
   }
 
   static PendingAuthorization pending(String json, int attempts) {
-    JsonObject o = parse(json);
-    return new PendingAuthorization(string(o, "c"), string(o, "r"), o.get("rs").getAsBoolean(), string(o, "s"),
+    return decode("an approval", json, o -> new PendingAuthorization(string(o, "c"), string(o, "r"),
+        o.get("rs").getAsBoolean(), string(o, "s"),
         string(o, "st"), string(o, "cc"), string(o, "cm"), Base64.getDecoder().decode(string(o, "x")),
-        Instant.ofEpochSecond(o.get("e").getAsLong()), attempts);
+        Instant.ofEpochSecond(o.get("e").getAsLong()), attempts));
   }
 
   static String code(AuthorizationCode c) {
@@ -50,10 +50,10 @@ final class RedisCodec {
   }
 
   static AuthorizationCode code(String json) {
-    JsonObject o = parse(json);
-    return new AuthorizationCode(Long.parseLong(string(o, "g")), string(o, "c"), string(o, "u"), string(o, "r"),
+    return decode("a code", json, o -> new AuthorizationCode(Long.parseLong(string(o, "g")), string(o, "c"),
+        string(o, "u"), string(o, "r"),
         o.get("rs").getAsBoolean(), string(o, "s"), string(o, "cc"), string(o, "cm"),
-        Instant.ofEpochSecond(o.get("e").getAsLong()));
+        Instant.ofEpochSecond(o.get("e").getAsLong())));
   }
 
   static String accessToken(AccessToken t) {
@@ -68,9 +68,8 @@ final class RedisCodec {
   }
 
   static AccessToken accessToken(String json) {
-    JsonObject o = parse(json);
-    return new AccessToken(Long.parseLong(string(o, "g")), string(o, "c"), string(o, "u"), string(o, "s"),
-        o.get("i").getAsLong(), o.get("e").getAsLong());
+    return decode("an access token", json, o -> new AccessToken(Long.parseLong(string(o, "g")), string(o, "c"),
+        string(o, "u"), string(o, "s"), o.get("i").getAsLong(), o.get("e").getAsLong()));
   }
 
   static String refreshToken(RefreshToken t) {
@@ -86,21 +85,29 @@ final class RedisCodec {
   }
 
   static RefreshToken refreshToken(String json) {
-    JsonObject o = parse(json);
-    return new RefreshToken(Long.parseLong(string(o, "g")), string(o, "c"), string(o, "u"), string(o, "s"),
-        o.get("i").getAsLong(), o.get("e").getAsLong(), o.get("ge").getAsLong());
+    return decode("a refresh token", json, o -> new RefreshToken(Long.parseLong(string(o, "g")), string(o, "c"),
+        string(o, "u"), string(o, "s"),
+        o.get("i").getAsLong(), o.get("e").getAsLong(), o.get("ge").getAsLong()));
   }
 
   /** A spent code or refresh token: its grant and client, for a replay to revoke. */
   record Spent(long grantId, String clientId) {}
 
   static Spent spent(String json) {
-    JsonObject o = parse(json);
-    return new Spent(Long.parseLong(string(o, "g")), string(o, "c"));
+    return decode("a spent marker", json, o -> new Spent(Long.parseLong(string(o, "g")), string(o, "c")));
   }
 
-  private static JsonObject parse(String json) {
-    return JsonParser.parseString(json).getAsJsonObject();
+  /**
+   * An entry as Redis holds it. One that cannot be read (written by something else, damaged)
+   * makes the store unavailable for that request: refused with a 503, never a 500, never a pass.
+   */
+  private static <T> T decode(String what, String json, java.util.function.Function<JsonObject, T> read) {
+    try {
+      return read.apply(JsonParser.parseString(json).getAsJsonObject());
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("Redis holds " + what + " entry that cannot be read ("
+          + e.getClass().getSimpleName() + ")", null);
+    }
   }
 
   private static String string(JsonObject o, String member) {

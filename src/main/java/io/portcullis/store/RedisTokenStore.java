@@ -1,25 +1,13 @@
 package io.portcullis.store;
 
 import io.portcullis.config.RedisSettings;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -80,19 +68,27 @@ public final class RedisTokenStore implements TokenStore {
       "redis.call('SET', KEYS[2], cjson.encode({g = d.g, c = c}), 'PXAT', ARGV[2])",
       "return {'rotated', v}");
   /** ARGV: window end if it opens now (ms), now (ms). Returns {count, window end (ms)}. */
-  private static final String RECORD_FAILURE = String.join("\n",
+  /** KEYS: the counter, a hash of n (attempts) and p (pending). ARGV: window end (ms), now (ms). */
+  private static final String RECORD_ATTEMPT = String.join("\n",
       "local t = redis.call('PEXPIRETIME', KEYS[1])",
       "if t < 0 or t <= tonumber(ARGV[2]) then",
-      "  redis.call('SET', KEYS[1], 1, 'PXAT', ARGV[1])",
-      "  return {1, tonumber(ARGV[1])}",
+      "  redis.call('DEL', KEYS[1])",
+      "  redis.call('HSET', KEYS[1], 'n', 1, 'p', 1)",
+      "  redis.call('PEXPIREAT', KEYS[1], ARGV[1])",
+      "  return {1, 1, tonumber(ARGV[1])}",
       "end",
-      "return {redis.call('INCR', KEYS[1]), t}");
-  private static final String FAILURES =
-      "local n = redis.call('GET', KEYS[1]) if not n then return {0, 0} end "
-          + "return {tonumber(n), redis.call('PEXPIRETIME', KEYS[1])}";
-  private static final String FORGET_FAILURE =
-      "local n = tonumber(redis.call('GET', KEYS[1]) or '0') "
-          + "if n <= 1 then redis.call('DEL', KEYS[1]) else redis.call('DECR', KEYS[1]) end return 1";
+      "return {redis.call('HINCRBY', KEYS[1], 'n', 1), redis.call('HINCRBY', KEYS[1], 'p', 1), t}");
+  private static final String FAILURES = String.join("\n",
+      "local v = redis.call('HMGET', KEYS[1], 'n', 'p')",
+      "if not v[1] then return {0, 0, 0} end",
+      "return {tonumber(v[1]), tonumber(v[2] or '0'), redis.call('PEXPIRETIME', KEYS[1])}");
+  /** KEYS: the counter. ARGV: the window end (ms) it was counted in, 1 if it failed. */
+  private static final String SETTLE_ATTEMPT = String.join("\n",
+      "if redis.call('PEXPIRETIME', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end",
+      "if tonumber(redis.call('HGET', KEYS[1], 'p') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'p', -1) end",
+      "if ARGV[2] == '1' then return 1 end",
+      "if redis.call('HINCRBY', KEYS[1], 'n', -1) <= 0 then redis.call('DEL', KEYS[1]) end",
+      "return 1");
   /** KEYS: the client's live set. ARGV: now (ms), max, reservation id, reservation expiry (ms). */
   private static final String RESERVE_PLACE = String.join("\n",
       "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])",
@@ -109,89 +105,20 @@ public final class RedisTokenStore implements TokenStore {
   private static final String LIVE_PLACES =
       "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) return redis.call('ZCARD', KEYS[1])";
 
-  private final UnifiedJedis redis;
+  private final RedisConnection redis;
   private final String prefix;
   private final Clock clock;
   /** Where revocations are announced to every node's near-cache. */
   private final String revocations;
-  private volatile boolean closed;
-  private volatile redis.clients.jedis.JedisPubSub subscription;
+  private volatile RevocationListener listener;
 
+  /** @throws IllegalStateException when {@code passwordEnv} names a variable that is not set */
   public RedisTokenStore(RedisSettings settings, Clock clock, Function<String, String> environment) {
-    this(connect(settings, environment), settings.keyPrefix(), clock);
-    LOG.log(System.Logger.Level.INFO, "store: " + settings.describe());
-  }
-
-  RedisTokenStore(UnifiedJedis redis, String prefix, Clock clock) {
-    this.redis = redis;
-    this.prefix = prefix;
+    this.redis = new RedisConnection(settings, environment);
+    this.prefix = settings.keyPrefix();
     this.clock = clock;
     this.revocations = prefix + "revocations";
-  }
-
-  /** A Jedis client for the settings: standalone, Sentinel or Cluster; nothing is sent yet. */
-  static UnifiedJedis connect(RedisSettings settings, Function<String, String> environment) {
-    URI first = settings.isCluster() ? settings.nodes().get(0)
-        : settings.isSentinel() ? settings.sentinels().get(0) : settings.uri();
-    String user = null;
-    String password = null;
-    if (settings.uri() != null && settings.uri().getRawUserInfo() != null) {
-      String info = settings.uri().getRawUserInfo();
-      int colon = info.indexOf(':');
-      user = colon < 0 ? null : decode(info.substring(0, colon));
-      password = decode(colon < 0 ? info : info.substring(colon + 1));
-      if (user != null && user.isEmpty()) {
-        user = null;
-      }
-    }
-    if (settings.passwordEnv() != null) {
-      password = environment.apply(settings.passwordEnv());
-      if (password == null) {
-        throw new IllegalStateException("store.passwordEnv names " + settings.passwordEnv()
-            + ", which is not set in the environment");
-      }
-    }
-    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
-        .socketTimeoutMillis((int) settings.commandTimeout().toMillis())
-        .ssl("rediss".equals(first.getScheme()))
-        .clientName("portcullis");
-    if (user != null) {
-      config.user(user);
-    }
-    if (password != null) {
-      config.password(password);
-    }
-    if (settings.uri() != null && settings.uri().getRawPath() != null && settings.uri().getRawPath().length() > 1) {
-      config.database(Integer.parseInt(settings.uri().getRawPath().substring(1)));
-    }
-    JedisClientConfig clientConfig = config.build();
-    if (settings.isCluster()) {
-      return RedisClusterClient.builder().nodes(hosts(settings.nodes())).clientConfig(clientConfig)
-          .maxTotalRetriesDuration(settings.commandTimeout().multipliedBy(2)).build();
-    }
-    if (settings.isSentinel()) {
-      JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
-          .socketTimeoutMillis((int) settings.commandTimeout().toMillis())
-          .ssl("rediss".equals(first.getScheme())).build();
-      return RedisSentinelClient.builder().masterName(settings.masterName()).sentinels(hosts(settings.sentinels()))
-          .clientConfig(clientConfig).sentinelClientConfig(sentinelConfig).build();
-    }
-    return RedisClient.builder().hostAndPort(settings.uri().getHost(), port(settings.uri()))
-        .clientConfig(clientConfig).build();
-  }
-
-  private static Set<HostAndPort> hosts(List<URI> uris) {
-    return uris.stream().map(u -> new HostAndPort(u.getHost(), port(u))).collect(Collectors.toSet());
-  }
-
-  private static int port(URI uri) {
-    return uri.getPort() < 0 ? 6379 : uri.getPort();
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    LOG.log(System.Logger.Level.INFO, "store: " + settings.describe());
   }
 
   // ---- keys ----
@@ -214,16 +141,16 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /** Any Redis failure, as the one exception callers deny on. */
-  private <T> T call(Supplier<T> command) {
+  private <T> T call(Function<UnifiedJedis, T> command) {
     try {
-      return command.get();
+      return command.apply(redis.client());
     } catch (JedisException e) {
       throw new StoreUnavailableException("Redis: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
   private Object eval(String script, List<String> keys, String... args) {
-    return call(() -> redis.eval(script, keys, List.of(args)));
+    return call(r -> r.eval(script, keys, List.of(args)));
   }
 
   private long nowMillis() {
@@ -248,7 +175,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public Optional<PendingAuthorization> findPendingAuthorization(String transactionId) {
-    List<String> fields = call(() -> redis.hmget(key("p", transactionId), "v", "n"));
+    List<String> fields = call(r -> r.hmget(key("p", transactionId), "v", "n"));
     return pending(fields);
   }
 
@@ -279,7 +206,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void saveAuthorizationCode(String code, AuthorizationCode value) {
-    call(() -> redis.set(key("c", code), RedisCodec.code(value),
+    call(r -> r.set(key("c", code), RedisCodec.code(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
   }
 
@@ -306,7 +233,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void saveAccessToken(String token, AccessToken value) {
-    call(() -> redis.set(key("a", token), RedisCodec.accessToken(value),
+    call(r -> r.set(key("a", token), RedisCodec.accessToken(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
     eval(FILL_PLACE, List.of(liveKey(value.clientId())), "", SecretKey.of(token).hex(),
         millis(value.expiresAtEpochSecond()));
@@ -323,12 +250,12 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void releaseLiveToken(LiveTokenPlace place) {
-    call(() -> redis.zrem(liveKey(place.clientId()), place.id()));
+    call(r -> r.zrem(liveKey(place.clientId()), place.id()));
   }
 
   @Override
   public void saveReservedAccessToken(String token, AccessToken value, LiveTokenPlace place) {
-    call(() -> redis.set(key("a", token), RedisCodec.accessToken(value),
+    call(r -> r.set(key("a", token), RedisCodec.accessToken(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
     eval(FILL_PLACE, List.of(liveKey(value.clientId())), place.id(), SecretKey.of(token).hex(),
         millis(value.expiresAtEpochSecond()));
@@ -341,7 +268,7 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public Optional<AccessToken> findAccessToken(String token) {
-    String json = call(() -> redis.get(key("a", token)));
+    String json = call(r -> r.get(key("a", token)));
     if (json == null) {
       return Optional.empty();
     }
@@ -354,11 +281,13 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void revokeAccessToken(String token) {
-    String json = call(() -> redis.getDel(key("a", token)));
+    String json = call(r -> r.getDel(key("a", token)));
+    // Announced even when the token is gone already: a revocation retried after a failure here
+    // must still reach the other nodes' near-caches.
+    call(r -> r.publish(revocations, "t:" + SecretKey.of(token).hex()));
     if (json != null) {
       String clientId = RedisCodec.accessToken(json).clientId();
-      call(() -> redis.zrem(liveKey(clientId), SecretKey.of(token).hex()));
-      call(() -> redis.publish(revocations, "t:" + SecretKey.of(token).hex()));
+      call(r -> r.zrem(liveKey(clientId), SecretKey.of(token).hex()));
     }
   }
 
@@ -372,12 +301,12 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void revokeRefreshToken(String token) {
-    call(() -> redis.del(key("r", token)));
+    call(r -> r.del(key("r", token)));
   }
 
   @Override
   public Optional<RefreshToken> findRefreshToken(String token) {
-    String json = call(() -> redis.hget(key("r", token), "v"));
+    String json = call(r -> r.hget(key("r", token), "v"));
     if (json == null) {
       return Optional.empty();
     }
@@ -390,12 +319,18 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public RefreshRotation rotateRefreshToken(String token, String clientId, Instant rememberUsedUntil) {
+    // The grant is checked before the rotation, not after: a replay racing it revokes the grant,
+    // and the one that rotated must still get its answer (its new tokens die with the grant).
+    String current = call(r -> r.hget(key("r", token), "v"));
+    if (current != null && grantRevoked(RedisCodec.refreshToken(current).grantId())) {
+      return new RefreshRotation.Unknown();
+    }
     List<?> answer = (List<?>) eval(ROTATE_REFRESH, List.of(key("r", token), spentKey("r", token)), clientId,
         Long.toString(rememberUsedUntil.toEpochMilli()));
     switch ((String) answer.get(0)) {
       case "rotated" -> {
         RefreshToken rotated = RedisCodec.refreshToken((String) answer.get(1));
-        if (expired(rotated) || grantRevoked(rotated.grantId())) {
+        if (expired(rotated)) {
           return new RefreshRotation.Unknown();
         }
         return new RefreshRotation.Rotated(rotated);
@@ -414,75 +349,55 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public void revokeGrant(long grantId, Instant until) {
-    call(() -> redis.set(grantKey(grantId), "1", SetParams.setParams().pxAt(until.toEpochMilli())));
-    call(() -> redis.publish(revocations, "g:" + grantId));
+    call(r -> r.set(grantKey(grantId), "1", SetParams.setParams().pxAt(until.toEpochMilli())));
+    call(r -> r.publish(revocations, "g:" + grantId));
   }
 
   /**
    * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>} or
-   * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription (re)starts or drops,
-   * since messages may have been missed meanwhile. Keeps reconnecting until {@link #close()}.
+   * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription starts or ends, since
+   * messages may have been missed meanwhile. Keeps listening — through dropped connections and
+   * Sentinel failovers — until {@link #close()} ({@link RevocationListener}).
    */
-  public void onRevocation(java.util.function.Consumer<String> revoked, Runnable maybeMissed) {
-    Thread listener = new Thread(() -> {
-      while (!closed) {
-        redis.clients.jedis.JedisPubSub pubSub = new redis.clients.jedis.JedisPubSub() {
-          @Override
-          public void onSubscribe(String channel, int subscribedChannels) {
-            maybeMissed.run();
-          }
-
-          @Override
-          public void onMessage(String channel, String message) {
-            revoked.accept(message);
-          }
-        };
-        subscription = pubSub;
-        try {
-          redis.subscribe(pubSub, revocations);
-        } catch (RuntimeException e) {
-          maybeMissed.run();
-          if (!closed) {
-            LOG.log(System.Logger.Level.WARNING, "revocation subscription lost (" + e.getClass().getSimpleName()
-                + "); near-cache emptied, reconnecting");
-            try {
-              Thread.sleep(500);
-            } catch (InterruptedException interrupted) {
-              return;
-            }
-          }
-        }
-      }
-    }, "portcullis-revocations");
-    listener.setDaemon(true);
-    listener.start();
+  public synchronized void onRevocation(java.util.function.Consumer<String> revoked, Runnable maybeMissed) {
+    if (listener != null) {
+      throw new IllegalStateException("one revocation listener per store");
+    }
+    listener = new RevocationListener(redis, revocations, revoked, maybeMissed);
   }
 
   private boolean grantRevoked(long grantId) {
-    return call(() -> redis.exists(grantKey(grantId)));
+    return call(r -> r.exists(grantKey(grantId)));
   }
 
   // ---- failure counters ----
 
   @Override
-  public FailureCount recordFailure(String subject, Duration window) {
+  public FailureCount recordAttempt(String subject, Duration window) {
     long now = nowMillis();
-    List<?> answer = (List<?>) eval(RECORD_FAILURE, List.of(key("f", subject)), Long.toString(now
-        + window.toMillis()), Long.toString(now));
-    return new FailureCount(((Long) answer.get(0)).intValue(), Instant.ofEpochMilli((Long) answer.get(1)));
+    List<?> answer = (List<?>) eval(RECORD_ATTEMPT, List.of(attemptsKey(subject)),
+        Long.toString(now + window.toMillis()), Long.toString(now));
+    return new FailureCount(((Long) answer.get(0)).intValue(), ((Long) answer.get(1)).intValue(),
+        Instant.ofEpochMilli((Long) answer.get(2)));
   }
 
   @Override
   public FailureCount failures(String subject) {
-    List<?> answer = (List<?>) eval(FAILURES, List.of(key("f", subject)));
+    List<?> answer = (List<?>) eval(FAILURES, List.of(attemptsKey(subject)));
     long count = (Long) answer.get(0);
-    Instant ends = Instant.ofEpochMilli((Long) answer.get(1));
-    return count == 0 || !clock.instant().isBefore(ends) ? FailureCount.NONE : new FailureCount((int) count, ends);
+    Instant ends = Instant.ofEpochMilli((Long) answer.get(2));
+    return count == 0 || !clock.instant().isBefore(ends) ? FailureCount.NONE
+        : new FailureCount((int) count, ((Long) answer.get(1)).intValue(), ends);
   }
 
   @Override
-  public void forgetFailure(String subject) {
-    eval(FORGET_FAILURE, List.of(key("f", subject)));
+  public void settleAttempt(String subject, Instant windowEnds, boolean failed) {
+    eval(SETTLE_ATTEMPT, List.of(attemptsKey(subject)), Long.toString(windowEnds.toEpochMilli()), failed ? "1" : "0");
+  }
+
+  /** "f": a hash of the attempts counted ("n") and still pending ("p"). */
+  private String attemptsKey(String subject) {
+    return key("f", subject);
   }
 
   // ---- the rest ----
@@ -495,19 +410,20 @@ public final class RedisTokenStore implements TokenStore {
 
   /** Answers when Redis does, within the command timeout. */
   public void ping() {
-    call(redis::ping);
+    call(UnifiedJedis::ping);
+  }
+
+  /** Whether a revocation listener's threads run (tests). */
+  boolean listening() {
+    RevocationListener current = listener;
+    return current != null && current.running();
   }
 
   @Override
   public void close() {
-    closed = true;
-    redis.clients.jedis.JedisPubSub pubSub = subscription;
-    if (pubSub != null && pubSub.isSubscribed()) {
-      try {
-        pubSub.unsubscribe();
-      } catch (RuntimeException ignored) {
-        // the connection is gone already
-      }
+    RevocationListener current = listener;
+    if (current != null) {
+      current.close();
     }
     redis.close();
   }

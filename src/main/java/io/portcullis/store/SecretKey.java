@@ -28,6 +28,15 @@ public record SecretKey(long a, long b, long c, long d) {
     return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The key whose {@link #hex()} this is. */
+  public static SecretKey fromHex(String hex) {
+    if (hex.length() != 64) {
+      throw new IllegalArgumentException("a SecretKey is 64 hex digits");
+    }
+    return new SecretKey(Long.parseUnsignedLong(hex, 0, 16, 16), Long.parseUnsignedLong(hex, 16, 32, 16),
+        Long.parseUnsignedLong(hex, 32, 48, 16), Long.parseUnsignedLong(hex, 48, 64, 16));
+  }
+
   /** Lowercase hex of the hash, for stores that need a string key. */
   public String hex() {
     return String.format("%016x%016x%016x%016x", a, b, c, d);

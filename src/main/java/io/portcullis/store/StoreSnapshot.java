@@ -136,7 +136,7 @@ final class StoreSnapshot {
         out.writeLong(entry.getValue().expiresAtEpochSecond());
       }
       section(out, Kind.FAILURES, contents.failures, (o, f) -> {
-        o.writeInt(f.count());
+        o.writeInt(f.count()); // an attempt still pending when the node stopped stays a failure
         o.writeLong(f.windowEnds().getEpochSecond());
         o.writeInt(f.windowEnds().getNano());
       });
@@ -289,7 +289,7 @@ final class StoreSnapshot {
         }
       }
       Map<SecretKey, FailureCount> failures = section(in, Kind.FAILURES, nowSecond,
-          i -> new FailureCount(i.readInt(), Instant.ofEpochSecond(i.readLong(), i.readInt())));
+          i -> new FailureCount(i.readInt(), 0, Instant.ofEpochSecond(i.readLong(), i.readInt())));
       if (in.read() != -1) {
         throw new Unreadable("it goes on after its last section");
       }

@@ -85,20 +85,22 @@ public interface TokenStore extends AccessTokenLookup, AutoCloseable {
   void revokeGrant(long grantId, Instant until);
 
   /**
-   * Counts one failed attempt against {@code subject} (a key such as {@code user:alice}, stored by
-   * its hash), atomically: of concurrent callers each sees a count of its own. The first failure
-   * opens a window of {@code window}; when it has passed, counting starts again.
+   * Counts one attempt against {@code subject} (a key such as {@code user:alice}, stored by its
+   * hash) before its password or secret is checked, atomically: of concurrent callers each sees a
+   * count of its own, this one included as pending. The first attempt opens a window of
+   * {@code window}; when it has passed, counting starts again.
    */
-  FailureCount recordFailure(String subject, java.time.Duration window);
+  FailureCount recordAttempt(String subject, java.time.Duration window);
 
-  /** The failures counted against {@code subject} in its open window, or {@link FailureCount#NONE}. */
+  /** The attempts counted against {@code subject} in its open window, or {@link FailureCount#NONE}. */
   FailureCount failures(String subject);
 
   /**
-   * Takes back one failure counted in advance for an attempt that then succeeded (a password
-   * reserved before its check, so that parallel attempts cannot all slip under the limit).
+   * Settles an attempt {@link #recordAttempt counted} in the window ending {@code windowEnds}: a
+   * failure stays counted (no longer pending), anything else is taken back. Nothing happens when
+   * that window has closed.
    */
-  void forgetFailure(String subject);
+  void settleAttempt(String subject, java.time.Instant windowEnds, boolean failed);
 
   /** Number of live access tokens (approximate: expired ones may still count until cleaned up). */
   long accessTokenCount();

@@ -77,7 +77,7 @@ abstract class BackChannelServlet extends HttpServlet {
       JsonObject body = new JsonObject();
       body.addProperty("error", "invalid_request");
       body.addProperty("error_description", "the " + endpoint + " endpoint accepts only POST");
-      Responses.json(response, 405, body);
+      JsonResponse.write(response, 405, body);
       return;
     }
     doPost(request, response);

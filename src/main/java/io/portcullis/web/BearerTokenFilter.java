@@ -46,12 +46,12 @@ public final class BearerTokenFilter extends HttpFilter {
   public static final String SCOPES = "portcullis.scopes";
 
   private final transient BearerTokenValidator validator;
-  private final transient Responses responses;
+  private final transient BearerChallenge challenge;
   private final Set<String> oauthEndpoints;
 
-  BearerTokenFilter(BearerTokenValidator validator, Responses responses, Set<String> oauthEndpoints) {
+  BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Set<String> oauthEndpoints) {
     this.validator = validator;
-    this.responses = responses;
+    this.challenge = challenge;
     this.oauthEndpoints = Set.copyOf(oauthEndpoints);
   }
 
@@ -67,13 +67,15 @@ public final class BearerTokenFilter extends HttpFilter {
     try {
       token = validator.check(path, Collections.list(request.getHeaders("Authorization")));
     } catch (OAuthException e) {
-      responses.bearerError(response, e);
+      challenge.send(response, e);
       return;
     } catch (StoreUnavailableException e) {
-      System.getLogger(BearerTokenFilter.class.getName())
-          .log(System.Logger.Level.ERROR, "request denied: store unavailable: " + e.getMessage());
-      responses.bearerError(response, OAuthException.temporarilyUnavailable(
-          "the token store is unavailable, so no token can be checked; try again in a moment"));
+      deny(response, "store unavailable: " + e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      // Whatever else went wrong while checking (an entry the store cannot read, ...): refused,
+      // as an RFC 6750 answer rather than a 500. The message names no token: none is in it.
+      deny(response, "the token check failed: " + e.getClass().getName());
       return;
     }
     if (token.isEmpty()) {
@@ -85,6 +87,12 @@ public final class BearerTokenFilter extends HttpFilter {
     request.setAttribute(USERNAME, accessToken.username());
     request.setAttribute(SCOPES, Set.copyOf(Scopes.split(accessToken.scope())));
     chain.doFilter(new Authenticated(request, accessToken.username()), response);
+  }
+
+  private void deny(HttpServletResponse response, String cause) throws IOException {
+    System.getLogger(BearerTokenFilter.class.getName()).log(System.Logger.Level.ERROR, "request denied: " + cause);
+    challenge.send(response, OAuthException.temporarilyUnavailable(
+        "the token store is unavailable, so no token can be checked; try again in a moment"));
   }
 
   /** The decoded, normalized path below the context, as servlet mapping sees it. */

@@ -42,6 +42,6 @@ final class IntrospectionServlet extends BackChannelServlet {
         json.addProperty(member.getKey(), (String) value);
       }
     }
-    Responses.json(response, 200, json);
+    JsonResponse.write(response, 200, json);
   }
 }

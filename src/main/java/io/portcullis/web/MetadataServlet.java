@@ -56,7 +56,7 @@ final class MetadataServlet extends HttpServlet {
     metadata.add("revocation_endpoint_auth_methods_supported", strings(authMethods));
     metadata.add("code_challenge_methods_supported", strings(new TreeSet<>(config.pkceMethods())));
     metadata.addProperty("authorization_response_iss_parameter_supported", true);
-    Responses.json(response, 200, metadata);
+    JsonResponse.write(response, 200, metadata);
   }
 
   private static JsonArray strings(Collection<String> values) {

@@ -14,9 +14,6 @@ import io.portcullis.oauth.IntrospectionService;
 import io.portcullis.oauth.RevocationService;
 import io.portcullis.config.ClientRegistration;
 import io.portcullis.oauth.ConfigUsers;
-import io.portcullis.store.AccessTokenLookup;
-import io.portcullis.store.NearCache;
-import io.portcullis.store.RedisTokenStore;
 import io.portcullis.store.TokenStores;
 import io.portcullis.store.TokenStore;
 import jakarta.servlet.DispatcherType;
@@ -65,7 +62,7 @@ public final class PortcullisBootstrap implements ServletContextListener {
     IntrospectionService introspection = new IntrospectionService(store, clients);
     RevocationService revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime(),
         audit);
-    BearerTokenValidator bearer = new BearerTokenValidator(config, nearCache(config, store, clock));
+    BearerTokenValidator bearer = new BearerTokenValidator(config, TokenStores.bearerLookup(config.store(), store, clock));
 
     Duration bodyTimeout = config.transport().requestBodyTimeout();
     addServlet(context, "portcullis-authorize", new AuthorizeServlet(authorize, responses,
@@ -91,7 +88,7 @@ public final class PortcullisBootstrap implements ServletContextListener {
     transport.setAsyncSupported(true);
     transport.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-bearer",
-        new BearerTokenFilter(bearer, responses, Set.of(AuthorizeServlet.PATH, TokenServlet.PATH,
+        new BearerTokenFilter(bearer, new BearerChallenge(config.realm()), Set.of(AuthorizeServlet.PATH, TokenServlet.PATH,
             TokenServlet.REFRESH_PATH, IntrospectionServlet.PATH, IntrospectionServlet.WEBMETHODS_PATH,
             RevocationServlet.PATH, RevocationServlet.WEBMETHODS_PATH, MetadataServlet.PATH)));
     filter.setAsyncSupported(true);
@@ -106,17 +103,6 @@ public final class PortcullisBootstrap implements ServletContextListener {
         config.usesContainerUsers() ? "container users with role " + config.approverRole()
             : config.users().size() + " user(s)",
         config.routes().size(), config.store().type()));
-  }
-
-  /** With {@code nearCacheMillis} on a Redis store: validated tokens kept on this node, revocations heard at once. */
-  private static AccessTokenLookup nearCache(PortcullisConfig config, TokenStore store, Clock clock) {
-    Duration keep = config.store().redis().map(r -> r.nearCache()).orElse(Duration.ZERO);
-    if (keep.isZero() || !(store instanceof RedisTokenStore redis)) {
-      return store;
-    }
-    NearCache cache = new NearCache(store, keep, clock);
-    redis.onRevocation(cache::revoked, cache::clear);
-    return cache;
   }
 
   @Override

@@ -27,6 +27,7 @@ final class Responses {
   private static final SecureRandom NONCES = new SecureRandom();
 
   private final String realm;
+  private final BearerChallenge bearer;
   /** Plain words for scopes ({@code scopeDescriptions} in the config), shown on the approval page. */
   private final Map<String, String> scopeDescriptions;
 
@@ -36,6 +37,7 @@ final class Responses {
 
   Responses(String realm, Map<String, String> scopeDescriptions) {
     this.realm = realm;
+    this.bearer = new BearerChallenge(realm);
     this.scopeDescriptions = Map.copyOf(scopeDescriptions);
   }
 
@@ -52,7 +54,7 @@ final class Responses {
     if (token.refreshToken() != null) {
       body.addProperty("refresh_token", token.refreshToken());
     }
-    json(response, 200, body);
+    JsonResponse.write(response, 200, body);
   }
 
   void tokenError(HttpServletResponse response, OAuthException e) throws IOException {
@@ -62,34 +64,19 @@ final class Responses {
       // RFC 6749 §5.2 (and RFC 7235: a 401 always carries a challenge).
       response.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
     }
-    json(response, e.status(), errorBody(e));
+    JsonResponse.write(response, e.status(), JsonResponse.errorBody(e));
   }
 
   // ---- bearer filter (RFC 6750 §3) ----
 
   void bearerError(HttpServletResponse response, OAuthException e) throws IOException {
-    if (e.status() == 401 || e.status() == 403 || e.status() == 400) {
-      StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(realm).append('"');
-      if (e.error() != null) {
-        challenge.append(", error=\"").append(e.error()).append('"')
-            .append(", error_description=\"").append(e.description()).append('"');
-      }
-      if (e.requiredScope() != null) {
-        challenge.append(", scope=\"").append(e.requiredScope()).append('"');
-      }
-      response.setHeader("WWW-Authenticate", challenge.toString());
-    }
-    JsonObject body = e.error() == null ? new JsonObject() : errorBody(e);
-    if (e.error() == null) {
-      body.addProperty("error_description", e.description());
-    }
-    json(response, e.status(), body);
+    bearer.send(response, e);
   }
 
   // ---- authorization endpoint (RFC 6749 §4.1.2) ----
 
   void authorize(HttpServletResponse response, AuthorizeOutcome outcome, String formAction) throws IOException {
-    noStore(response);
+    JsonResponse.noStore(response);
     if (outcome instanceof AuthorizeOutcome.Redirect redirect) {
       response.setStatus(302);
       response.setHeader("Location", redirect.location());
@@ -166,7 +153,7 @@ final class Responses {
     response.setHeader("X-Frame-Options", "DENY");
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Referrer-Policy", "no-referrer");
-    noStore(response);
+    JsonResponse.noStore(response);
     response.setContentType("text/html;charset=UTF-8");
     byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
     response.setContentLength(bytes.length);
@@ -199,29 +186,6 @@ final class Responses {
     if (status == 413) {
       response.setHeader("Connection", "close");
     }
-  }
-
-  private static JsonObject errorBody(OAuthException e) {
-    JsonObject body = new JsonObject();
-    body.addProperty("error", e.error());
-    body.addProperty("error_description", e.description());
-    return body;
-  }
-
-  static void json(HttpServletResponse response, int status, JsonObject body) throws IOException {
-    response.setStatus(status);
-    noStore(response);
-    // Never sniffed into something a browser would render or run.
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setContentType("application/json;charset=UTF-8");
-    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(bytes.length);
-    response.getOutputStream().write(bytes);
-  }
-
-  private static void noStore(HttpServletResponse response) {
-    response.setHeader("Cache-Control", "no-store");
-    response.setHeader("Pragma", "no-cache");
   }
 
   private static String nonce() {

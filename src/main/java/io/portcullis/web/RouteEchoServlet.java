@@ -33,6 +33,6 @@ final class RouteEchoServlet extends HttpServlet {
       new TreeSet<>(held).forEach(scopes::add);
       body.add("scopes", scopes);
     }
-    Responses.json(response, 200, body);
+    JsonResponse.write(response, 200, body);
   }
 }

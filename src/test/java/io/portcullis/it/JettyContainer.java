@@ -45,6 +45,15 @@ public final class JettyContainer {
   }
 
   /**
+   * Another webapp (a directory) beside the WAR, with the config as its context init-parameter:
+   * not waited for, since it has no token endpoint to probe.
+   */
+  JettyContainer deployOther(String contextPath, Path webappDir, Path config) {
+    deployments.add(contextPath + "|" + webappDir.toAbsolutePath() + "|" + config.toAbsolutePath());
+    return this;
+  }
+
+  /**
    * The WAR as a jetty-base deploys it from deploy/jetty/portcullis.xml: the WAR in a webapps
    * directory, the config path given as a property.
    */

@@ -13,16 +13,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.portcullis.it.Grants.Caller;
+import io.portcullis.testing.Concurrently;
 import io.portcullis.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -69,20 +70,16 @@ class TwoNodesIT {
   }
 
   static <T> List<T> atOnce(List<Callable<T>> calls) throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (Callable<T> call : calls) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return call.call();
-      }));
-    }
-    go.countDown();
-    List<T> answers = new ArrayList<>();
-    for (Future<T> future : futures) {
-      answers.add(future.get());
-    }
-    return answers;
+    return Concurrently.atOnce(pool, calls);
+  }
+
+  /** The answers' statuses counted; a failure shows every unexpected answer's body. */
+  static void assertStatuses(Map<Integer, Long> expected, List<HttpResponse<String>> answers) {
+    Map<Integer, Long> counted = answers.stream()
+        .collect(Collectors.groupingBy(HttpResponse::statusCode, TreeMap::new, Collectors.counting()));
+    String unexpected = answers.stream().filter(r -> !expected.containsKey(r.statusCode()))
+        .map(r -> r.statusCode() + " " + r.body()).distinct().collect(Collectors.joining("; "));
+    assertEquals(new TreeMap<>(expected), counted, unexpected);
   }
 
   @Test
@@ -110,8 +107,7 @@ class TwoNodesIT {
       redemptions.add(() -> exchange(node, code, verifier));
     }
     List<HttpResponse<String>> answers = atOnce(redemptions);
-    assertEquals(1, answers.stream().filter(r -> r.statusCode() == 200).count());
-    assertEquals(99, answers.stream().filter(r -> r.statusCode() == 400).count());
+    assertStatuses(Map.of(200, 1L, 400, 99L), answers);
     // The replays revoked what the one redemption issued (RFC 6749 §4.1.2).
     String issued = OAuthClient.json(answers.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow())
         .get("access_token").getAsString();
@@ -128,8 +124,7 @@ class TwoNodesIT {
       rotations.add(() -> node.refresh(APP, tokens.refresh(), null));
     }
     List<HttpResponse<String>> answers = atOnce(rotations);
-    assertEquals(1, answers.stream().filter(r -> r.statusCode() == 200).count());
-    assertEquals(49, answers.stream().filter(r -> r.statusCode() == 400).count());
+    assertStatuses(Map.of(200, 1L, 400, 49L), answers);
     Grants.Tokens rotated = Grants.issued(answers.stream().filter(r -> r.statusCode() == 200).findFirst()
         .orElseThrow());
     // The reuse revoked the whole grant: the original and the new pair alike, on both nodes.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -52,5 +53,19 @@ class SecretKeyTest {
     String shown = SecretKey.of("abc").toString();
     assertEquals("SecretKey[ba7816bf…]", shown);
     assertFalse(shown.contains("abc"));
+  }
+
+  @Test
+  void hexRoundTrips() {
+    SecretKey key = SecretKey.of("a token");
+    assertEquals(key, SecretKey.fromHex(key.hex()));
+    SecretKey high = new SecretKey(-1L, Long.MIN_VALUE, 0L, 1L);
+    assertEquals(high, SecretKey.fromHex(high.hex()));
+  }
+
+  @Test
+  void fromHexRefusesWhatIsNotAKey() {
+    assertThrows(IllegalArgumentException.class, () -> SecretKey.fromHex("abc"));
+    assertThrows(IllegalArgumentException.class, () -> SecretKey.fromHex("z".repeat(64)));
   }
 }

@@ -54,7 +54,7 @@ class StoreSnapshotTest {
     before.saveRefreshToken("refresh", refresh(6, 7200));
     before.saveRefreshToken("rotated", refresh(7, 7200));
     before.rotateRefreshToken("rotated", "app", MutableClock.START.plusSeconds(7200));
-    before.recordFailure("user:alice", Duration.ofSeconds(300));
+    before.recordAttempt("user:alice", Duration.ofSeconds(300));
     before.close();
   }
 

@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.testing.Concurrently;
 import io.portcullis.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,20 +73,7 @@ abstract class TokenStoreContract {
 
   /** Runs every call at once and returns their answers. */
   <T> List<T> atOnce(int times, Callable<T> call) throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (int i = 0; i < times; i++) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return call.call();
-      }));
-    }
-    go.countDown();
-    List<T> answers = new ArrayList<>();
-    for (Future<T> future : futures) {
-      answers.add(future.get());
-    }
-    return answers;
+    return Concurrently.atOnce(pool, times, call);
   }
 
   // ---- pending approvals ----
@@ -168,6 +154,23 @@ abstract class TokenStoreContract {
     assertEquals(9, spent.grantId());
   }
 
+  /** As the token endpoint does: a replay revokes the grant — and the one rotation still wins. */
+  @Test
+  void aReplayRacingTheRotationDoesNotUndoItsWinner() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String token = "race-" + round;
+      store.saveRefreshToken(token, refresh(20 + round, "app", 7200));
+      List<RefreshRotation> rotations = atOnce(50, () -> {
+        RefreshRotation rotation = store.rotateRefreshToken(token, "app", in(7200));
+        if (rotation instanceof RefreshRotation.AlreadyUsed used) {
+          store.revokeGrant(used.grantId(), in(7200));
+        }
+        return rotation;
+      });
+      assertEquals(1, rotations.stream().filter(r -> r instanceof RefreshRotation.Rotated).count(), "round " + round);
+    }
+  }
+
   @Test
   void aRefreshTokenOfARevokedGrantIsUnknown() {
     store.saveRefreshToken("r", refresh(9, "app", 7200));
@@ -182,16 +185,42 @@ abstract class TokenStoreContract {
   // ---- failure counters ----
 
   @Test
-  void failuresAreCountedAtomicallyInAWindowThatCloses() throws Exception {
-    List<FailureCount> counts = atOnce(40, () -> store.recordFailure("user:alice", Duration.ofSeconds(60)));
+  void attemptsAreCountedAtomicallyInAWindowThatCloses() throws Exception {
+    List<FailureCount> counts = atOnce(40, () -> store.recordAttempt("user:alice", Duration.ofSeconds(60)));
     assertEquals(40, counts.stream().mapToInt(FailureCount::count).distinct().count());
+    assertEquals(40, counts.stream().mapToInt(FailureCount::pending).distinct().count());
+    Instant window = counts.get(0).windowEnds();
+    assertEquals(1, counts.stream().map(FailureCount::windowEnds).distinct().count(), "one window");
     assertEquals(40, store.failures("user:alice").count());
-    store.forgetFailure("user:alice");
-    assertEquals(39, store.failures("user:alice").count());
+    assertEquals(0, store.failures("user:alice").confirmed(), "none checked yet");
+    store.settleAttempt("user:alice", window, true);
+    store.settleAttempt("user:alice", window, false);
+    FailureCount settled = store.failures("user:alice");
+    assertEquals(List.of(39, 38, 1), List.of(settled.count(), settled.pending(), settled.confirmed()),
+        "a failure stays counted, a right one is taken back");
     assertEquals(0, store.failures("user:bob").count());
     clock.advanceSeconds(60);
     assertEquals(0, store.failures("user:alice").count(), "the window closed");
-    assertEquals(1, store.recordFailure("user:alice", Duration.ofSeconds(60)).count(), "a new one opens");
+    FailureCount fresh = store.recordAttempt("user:alice", Duration.ofSeconds(60));
+    assertEquals(List.of(1, 1), List.of(fresh.count(), fresh.pending()), "a new one opens");
+    store.settleAttempt("user:alice", window, false);
+    assertEquals(1, store.failures("user:alice").count(), "settling in a closed window changes nothing");
+    store.settleAttempt("user:alice", fresh.windowEnds(), false);
+    assertEquals(0, store.failures("user:alice").count(), "the last one taken back");
+  }
+
+  /** Of attempts settled in parallel, every one counts: no settle is lost. */
+  @Test
+  void attemptsSettledAtOnceAreAllCounted() throws Exception {
+    List<FailureCount> counts = atOnce(40, () -> store.recordAttempt("client:app", Duration.ofSeconds(60)));
+    Instant window = counts.get(0).windowEnds();
+    AtomicInteger next = new AtomicInteger();
+    atOnce(40, () -> {
+      store.settleAttempt("client:app", window, next.incrementAndGet() % 2 == 0);
+      return null;
+    });
+    FailureCount settled = store.failures("client:app");
+    assertEquals(List.of(20, 0, 20), List.of(settled.count(), settled.pending(), settled.confirmed()));
   }
 
   // ---- live-token places ----

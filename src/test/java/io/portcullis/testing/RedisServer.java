@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} (the system's, from Debian's {@code redis-server} package, which
@@ -27,34 +24,37 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * again on the same port, for fault tests. There is no skipping: without {@code redis-server} the
  * start fails and says what to install.
  */
-public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class RedisServer implements TestProcess {
 
   private final List<String> extraArguments;
+  /** Written to {@code redis.conf} in its directory at the first start, or {@code null}: none. */
+  private final List<String> configLines;
   private int port;
   private Path dir;
   private Process process;
 
   public RedisServer(String... extraArguments) {
     this.extraArguments = List.of(extraArguments);
+    this.configLines = null;
   }
 
   /** On a given port (a cluster node, whose bus port must be free as well). */
-  RedisServer(int port, String... extraArguments) {
+  public RedisServer(int port, String... extraArguments) {
     this(extraArguments);
     this.port = port;
   }
 
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    close();
+  /**
+   * With a config file of its own (a sentinel, which needs one and rewrites it): written once, so
+   * that what the server rewrote is what it reads again after {@link #kill()}.
+   */
+  RedisServer(List<String> configLines, String... extraArguments) {
+    this.extraArguments = List.of(extraArguments);
+    this.configLines = List.copyOf(configLines);
   }
 
   /** Starts on a free port (the first time) or on the port it had (after {@link #kill()}). */
+  @Override
   public RedisServer start() throws IOException, InterruptedException {
     if (port == 0) {
       port = freePort();
@@ -63,7 +63,15 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
       dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/redis-runs").toAbsolutePath()),
           "redis-" + port + "-");
     }
-    List<String> command = new ArrayList<>(List.of(executable(), "--port", Integer.toString(port),
+    List<String> command = new ArrayList<>(List.of(executable()));
+    if (configLines != null) {
+      Path config = dir.resolve("redis.conf");
+      if (!Files.exists(config)) {
+        Files.write(config, configLines);
+      }
+      command.add(config.toString());
+    }
+    command.addAll(List.of("--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
         "--logfile", dir.resolve("redis.log").toString()));
     command.addAll(extraArguments);

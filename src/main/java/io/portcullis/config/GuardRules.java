@@ -1,0 +1,30 @@
+package io.portcullis.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the bearer filter needs of a config: the routes, and whose tokens still count. The WAR's
+ * {@link PortcullisConfig} and the guard plugin's {@link GuardConfig} both give it.
+ */
+public interface GuardRules {
+
+  /** Sorted longest pattern first, so the first match is the most specific. */
+  List<RouteRule> routes();
+
+  /** The most specific route for a path (exact beats prefix, longer beats shorter). */
+  default Optional<RouteRule> routeFor(String path) {
+    for (RouteRule route : routes()) {
+      if (route.matches(path)) {
+        return Optional.of(route);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether tokens issued to this client are still good: a shared store keeps the tokens of a
+   * client removed from the config until they expire.
+   */
+  boolean acceptsTokensOf(String clientId);
+}
