@@ -256,7 +256,10 @@ class ThrottleTest {
           return throttle.hashing(() -> {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
-              Thread.sleep(50);
+              // Long enough that all 32 have arrived before the first permit is free again (on a
+              // loaded machine threads start late), short enough that the 8 waiting get a permit
+              // within HASHING_WAIT: 5 rounds of 2 take 1.5 s.
+              Thread.sleep(300);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
