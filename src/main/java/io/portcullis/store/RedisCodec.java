@@ -1,5 +1,6 @@
 package io.portcullis.store;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -7,7 +8,8 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * How store entries are written into Redis: compact JSON objects with short member names. Grant
+ * How store entries are written into Redis: compact JSON objects with short member names (access
+ * tokens, of which Redis holds the most, more compactly still). Grant
  * ids travel as strings, since the Lua scripts decode these values and Lua numbers are doubles,
  * which would round a 64-bit id.
  */
@@ -56,20 +58,51 @@ final class RedisCodec {
         Instant.ofEpochSecond(o.get("e").getAsLong())));
   }
 
+  /** Separates the fields of an access token; a value with one in it is written as JSON instead. */
+  private static final char UNIT = '\u001f';
+  private static final java.util.regex.Pattern UNITS = java.util.regex.Pattern.compile(String.valueOf(UNIT));
+
+  /**
+   * An access token, the entry Redis holds a million of: its six fields (grant id, issued-at and
+   * lifetime in base 36, client id, username — empty for none — and scope) joined by U+001F, about
+   * 55 bytes where JSON took 100. A value that contains U+001F, or an empty username, is written
+   * as a JSON array instead, which begins with {@code [} (a compact one never does).
+   */
   static String accessToken(AccessToken t) {
-    JsonObject o = new JsonObject();
-    o.addProperty("g", Long.toString(t.grantId()));
-    o.addProperty("c", t.clientId());
-    o.addProperty("u", t.username());
-    o.addProperty("s", t.scope());
-    o.addProperty("i", t.issuedAtEpochSecond());
-    o.addProperty("e", t.expiresAtEpochSecond());
-    return o.toString();
+    String user = t.username() == null ? "" : t.username();
+    if (t.clientId().indexOf(UNIT) >= 0 || user.indexOf(UNIT) >= 0 || t.scope().indexOf(UNIT) >= 0
+        || "".equals(t.username())) {
+      JsonArray a = new JsonArray();
+      a.add(t.grantId());
+      a.add(t.issuedAtEpochSecond());
+      a.add(t.expiresAtEpochSecond());
+      a.add(t.clientId());
+      a.add(t.username());
+      a.add(t.scope());
+      return a.toString();
+    }
+    return Long.toString(t.grantId(), 36) + UNIT + Long.toString(t.issuedAtEpochSecond(), 36) + UNIT
+        + Long.toString(t.expiresAtEpochSecond() - t.issuedAtEpochSecond(), 36) + UNIT + t.clientId() + UNIT
+        + user + UNIT + t.scope();
   }
 
-  static AccessToken accessToken(String json) {
-    return decode("an access token", json, o -> new AccessToken(Long.parseLong(string(o, "g")), string(o, "c"),
-        string(o, "u"), string(o, "s"), o.get("i").getAsLong(), o.get("e").getAsLong()));
+  static AccessToken accessToken(String value) {
+    if (value.startsWith("[")) {
+      return decode("an access token", value, JsonParser::parseString, e -> {
+        JsonArray a = e.getAsJsonArray();
+        return new AccessToken(a.get(0).getAsLong(), a.get(3).getAsString(),
+            a.get(4).isJsonNull() ? null : a.get(4).getAsString(), a.get(5).getAsString(), a.get(1).getAsLong(),
+            a.get(2).getAsLong());
+      });
+    }
+    return decode("an access token", value, v -> UNITS.split(v, -1), f -> {
+      if (f.length != 6) {
+        throw new IllegalArgumentException("6 fields expected");
+      }
+      long issuedAt = Long.parseLong(f[1], 36);
+      return new AccessToken(Long.parseLong(f[0], 36), f[3], f[4].isEmpty() ? null : f[4], f[5], issuedAt,
+          Math.addExact(issuedAt, Long.parseLong(f[2], 36)));
+    });
   }
 
   static String refreshToken(RefreshToken t) {
@@ -102,8 +135,13 @@ final class RedisCodec {
    * makes the store unavailable for that request: refused with a 503, never a 500, never a pass.
    */
   private static <T> T decode(String what, String json, java.util.function.Function<JsonObject, T> read) {
+    return decode(what, json, v -> JsonParser.parseString(v).getAsJsonObject(), read);
+  }
+
+  private static <P, T> T decode(String what, String value, java.util.function.Function<String, P> parse,
+      java.util.function.Function<P, T> read) {
     try {
-      return read.apply(JsonParser.parseString(json).getAsJsonObject());
+      return read.apply(parse.apply(value));
     } catch (RuntimeException e) {
       throw new StoreUnavailableException("Redis holds " + what + " entry that cannot be read ("
           + e.getClass().getSimpleName() + ")", null);

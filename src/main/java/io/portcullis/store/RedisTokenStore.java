@@ -4,9 +4,10 @@ import io.portcullis.config.RedisSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -28,6 +29,8 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisTokenStore implements TokenStore {
 
   private static final System.Logger LOG = System.getLogger(RedisTokenStore.class.getName());
+
+  private static final Base64.Encoder KEY_HASH = Base64.getUrlEncoder().withoutPadding();
 
   /** How long a reserved live-token place is held before it lapses on its own. */
   static final Duration PLACE_RESERVATION = Duration.ofSeconds(60);
@@ -89,21 +92,44 @@ public final class RedisTokenStore implements TokenStore {
       "if ARGV[2] == '1' then return 1 end",
       "if redis.call('HINCRBY', KEYS[1], 'n', -1) <= 0 then redis.call('DEL', KEYS[1]) end",
       "return 1");
-  /** KEYS: the client's live set. ARGV: now (ms), max, reservation id, reservation expiry (ms). */
-  private static final String RESERVE_PLACE = String.join("\n",
-      "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])",
-      "if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end",
-      "redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])",
-      "if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIREAT', KEYS[1], ARGV[4]) end",
-      "return 1");
-  /** KEYS: the client's live set. ARGV: reservation id, token hash, token expiry (ms). */
-  private static final String FILL_PLACE = String.join("\n",
-      "redis.call('ZREM', KEYS[1], ARGV[1])",
-      "redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])",
-      "if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end",
-      "return 1");
-  private static final String LIVE_PLACES =
-      "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) return redis.call('ZCARD', KEYS[1])";
+  /*
+   * A client's live access tokens are counted, not listed: a hash of expiry buckets, field = the
+   * end of a LIVE_BUCKET_SECONDS bucket (epoch seconds), value = the tokens (and reserved places)
+   * that expire in it. A bucket whose end has passed is dropped when the count is next read. So a
+   * million tokens cost the client a few dozen fields, not a million members; a token is counted
+   * until the end of its bucket, at most a minute past its expiry.
+   */
+  /** Lua: the live count of KEYS[1] at ARGV[1] (s), dropping the buckets that have ended. */
+  private static final String LIVE_COUNT = String.join("\n",
+      "local function live(key, now)",
+      "  local all = redis.call('HGETALL', key)",
+      "  local n = 0",
+      "  for i = 1, #all, 2 do",
+      "    if tonumber(all[i]) <= now then redis.call('HDEL', key, all[i]) else n = n + tonumber(all[i + 1]) end",
+      "  end",
+      "  return n",
+      "end",
+      "local function add(key, bucket, by)",
+      "  if by < 0 and tonumber(redis.call('HGET', key, bucket) or '0') <= -by then",
+      "    redis.call('HDEL', key, bucket)",
+      "  elseif by ~= 0 then",
+      "    redis.call('HINCRBY', key, bucket, by)",
+      "    if redis.call('PEXPIRETIME', key) < tonumber(bucket) * 1000 then",
+      "      redis.call('PEXPIREAT', key, bucket .. '000')",
+      "    end",
+      "  end",
+      "end");
+  /** KEYS: the client's live count. ARGV: now (s), max, the reservation's bucket. Returns 1 if taken. */
+  private static final String RESERVE_PLACE = LIVE_COUNT + "\n"
+      + "if live(KEYS[1], tonumber(ARGV[1])) >= tonumber(ARGV[2]) then return 0 end\n"
+      + "add(KEYS[1], ARGV[3], 1) return 1";
+  /** KEYS: the client's live count. ARGV: bucket to take one from ('' for none), bucket to add one to ('' for none). */
+  private static final String MOVE_PLACE = LIVE_COUNT + "\n"
+      + "if ARGV[1] ~= '' then add(KEYS[1], ARGV[1], -1) end\n"
+      + "if ARGV[2] ~= '' then add(KEYS[1], ARGV[2], 1) end return 1";
+  private static final String LIVE_PLACES = LIVE_COUNT + "\nreturn live(KEYS[1], tonumber(ARGV[1]))";
+  /** Width of the live-count buckets. */
+  static final long LIVE_BUCKET_SECONDS = 60;
 
   private final RedisConnection redis;
   private final String prefix;
@@ -123,13 +149,24 @@ public final class RedisTokenStore implements TokenStore {
 
   // ---- keys ----
 
-  /** {@code prefix{kind:hash}}: the braces make every key of one entry one hash slot. */
+  /**
+   * {@code prefix{kind:hash}}: the braces make every key of one entry one hash slot. The hash is
+   * the first 128 bits of the secret's SHA-256 in URL-safe Base64 (22 characters): as hard to
+   * guess a secret from as the whole hash for any store of fewer than 2<sup>64</sup> entries, and
+   * 42 characters shorter than its hex — a million tokens' keys are 48 rather than 96 bytes each.
+   */
   private String key(String kind, String secret) {
-    return prefix + "{" + kind + ":" + SecretKey.of(secret).hex() + "}";
+    return key(prefix, kind, secret);
   }
 
+  /** The Redis key of {@code secret} of kind {@code kind} ({@code a} access token, {@code c} code…). */
+  public static String key(String prefix, String kind, String secret) {
+    return prefix + "{" + kind + ":" + KEY_HASH.encodeToString(Arrays.copyOf(SecretKey.sha256(secret), 16)) + "}";
+  }
+
+  /** The marker a spent code or refresh token leaves: its key and {@code s}, in its hash slot. */
   private String spentKey(String kind, String secret) {
-    return key(kind, secret) + "spent";
+    return key(kind, secret) + "s";
   }
 
   private String grantKey(long grantId) {
@@ -235,35 +272,37 @@ public final class RedisTokenStore implements TokenStore {
   public void saveAccessToken(String token, AccessToken value) {
     call(r -> r.set(key("a", token), RedisCodec.accessToken(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
-    eval(FILL_PLACE, List.of(liveKey(value.clientId())), "", SecretKey.of(token).hex(),
-        millis(value.expiresAtEpochSecond()));
+    eval(MOVE_PLACE, List.of(liveKey(value.clientId())), "", liveBucket(value.expiresAtEpochSecond()));
   }
 
   @Override
   public LiveTokenPlace reserveLiveToken(String clientId, long maxLive) {
-    String id = "reserved:" + UUID.randomUUID();
-    long now = nowMillis();
-    Object taken = eval(RESERVE_PLACE, List.of(liveKey(clientId)), Long.toString(now), Long.toString(maxLive), id,
-        Long.toString(now + PLACE_RESERVATION.toMillis()));
-    return ((Long) taken) == 1 ? new LiveTokenPlace(clientId, id) : null;
+    String bucket = liveBucket(clock.instant().plus(PLACE_RESERVATION).getEpochSecond());
+    Object taken = eval(RESERVE_PLACE, List.of(liveKey(clientId)), Long.toString(clock.instant().getEpochSecond()),
+        Long.toString(maxLive), bucket);
+    return ((Long) taken) == 1 ? new LiveTokenPlace(clientId, bucket) : null;
   }
 
   @Override
   public void releaseLiveToken(LiveTokenPlace place) {
-    call(r -> r.zrem(liveKey(place.clientId()), place.id()));
+    eval(MOVE_PLACE, List.of(liveKey(place.clientId())), place.id(), "");
   }
 
   @Override
   public void saveReservedAccessToken(String token, AccessToken value, LiveTokenPlace place) {
     call(r -> r.set(key("a", token), RedisCodec.accessToken(value),
         SetParams.setParams().pxAt(value.expiresAtEpochSecond() * 1000)));
-    eval(FILL_PLACE, List.of(liveKey(value.clientId())), place.id(), SecretKey.of(token).hex(),
-        millis(value.expiresAtEpochSecond()));
+    eval(MOVE_PLACE, List.of(liveKey(value.clientId())), place.id(), liveBucket(value.expiresAtEpochSecond()));
   }
 
   @Override
   public long liveAccessTokens(String clientId) {
-    return (Long) eval(LIVE_PLACES, List.of(liveKey(clientId)), Long.toString(nowMillis()));
+    return (Long) eval(LIVE_PLACES, List.of(liveKey(clientId)), Long.toString(clock.instant().getEpochSecond()));
+  }
+
+  /** The live-count bucket a token expiring at {@code epochSecond} is counted in: the end of its minute. */
+  private static String liveBucket(long epochSecond) {
+    return Long.toString(Math.floorDiv(epochSecond, LIVE_BUCKET_SECONDS) * LIVE_BUCKET_SECONDS + LIVE_BUCKET_SECONDS);
   }
 
   @Override
@@ -286,8 +325,8 @@ public final class RedisTokenStore implements TokenStore {
     // must still reach the other nodes' near-caches.
     call(r -> r.publish(revocations, "t:" + SecretKey.of(token).hex()));
     if (json != null) {
-      String clientId = RedisCodec.accessToken(json).clientId();
-      call(r -> r.zrem(liveKey(clientId), SecretKey.of(token).hex()));
+      AccessToken revoked = RedisCodec.accessToken(json);
+      eval(MOVE_PLACE, List.of(liveKey(revoked.clientId())), liveBucket(revoked.expiresAtEpochSecond()), "");
     }
   }
 

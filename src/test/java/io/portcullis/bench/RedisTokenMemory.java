@@ -7,7 +7,7 @@ import io.portcullis.store.AccessToken;
 import io.portcullis.store.AuthorizationCode;
 import io.portcullis.store.CodeRedemption;
 import io.portcullis.store.RefreshToken;
-import io.portcullis.store.SecretKey;
+import io.portcullis.store.RedisTokenStore;
 import io.portcullis.store.TokenStore;
 import io.portcullis.store.TokenStores;
 import io.portcullis.testing.RedisServer;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li><b>access tokens</b>: each made as {@code TokenService} makes one (64 hex characters, a
  *       random grant id, the benchmark client and user, scope {@code email}, the client's TTL) and
- *       saved with {@code saveAccessToken}: its key, and its member in the client's live-token set;
+ *       saved with {@code saveAccessToken}: its key, and one more in its bucket of the client's live-token count;
  *   <li><b>refresh tokens</b>, one per access token and of its grant, as a flow of a client that
  *       may refresh issues both ({@code saveRefreshToken});
  *   <li><b>spent-code markers</b>, one per grant: a code saved and redeemed
@@ -115,9 +115,9 @@ public final class RedisTokenMemory {
           if (i % stride == 0 && i / stride < 100) {
             accessSamples[i / stride] = token;
           }
-        }, () -> stats.memoryUsage(prefix + "{a:" + SecretKey.of(accessSamples[0]).hex() + "}")));
+        }, () -> stats.memoryUsage(RedisTokenStore.key(prefix, "a", accessSamples[0]))));
         long liveSet = stats.memoryUsage(prefix + "{l:" + client.clientId() + "}");
-        System.out.printf(Locale.ROOT, "  of which the client's live-token set (one sorted set): %,d B, %.1f B per token%n",
+        System.out.printf(Locale.ROOT, "  of which the client's live-token count (one hash of expiry buckets): %,d B, %.1f B per token%n",
             liveSet, (double) liveSet / count);
 
         if (steps.contains("refresh")) {
@@ -129,7 +129,7 @@ public final class RedisTokenMemory {
             if (i % stride == 0 && i / stride < 100) {
               refreshSamples[i / stride] = token;
             }
-          }, () -> stats.memoryUsage(prefix + "{r:" + SecretKey.of(refreshSamples[0]).hex() + "}")));
+          }, () -> stats.memoryUsage(RedisTokenStore.key(prefix, "r", refreshSamples[0]))));
         }
         if (steps.contains("spent-codes")) {
           done.add(step("spent-code markers", count, threads, stats, (i, random, now) -> {
@@ -144,7 +144,7 @@ public final class RedisTokenMemory {
             if (i % stride == 0 && i / stride < 100) {
               codeSamples[i / stride] = code;
             }
-          }, () -> stats.memoryUsage(prefix + "{c:" + SecretKey.of(codeSamples[0]).hex() + "}spent")));
+          }, () -> stats.memoryUsage(RedisTokenStore.key(prefix, "c", codeSamples[0]) + "s")));
         }
 
         int found = 0;
@@ -240,7 +240,7 @@ public final class RedisTokenMemory {
       System.out.printf(Locale.ROOT, "RESULT tokens=%d steps=%s redis_used_memory_added=%.1f MB (%.1f MiB)"
               + " bytes_per_token=%.1f%s%n", count, String.join("+", steps.subList(0, n).stream().map(Step::name).toList()),
           grown / 1e6, grown / 1048576.0, (double) grown / count, n == 1 ? String.format(Locale.ROOT,
-              " (live-token set %.1f MB of it)", liveSet / 1e6) : "");
+              " (live-token count %.1f MB of it)", liveSet / 1e6) : "");
     }
   }
 }

@@ -62,13 +62,70 @@ class RedisTokenStoreTest extends TokenStoreContract {
   @Test
   void anEntryThatCannotBeReadMakesTheStoreUnavailableNeverAPass() {
     try (RedisClient redis = direct()) {
-      redis.set(prefix + "{a:" + SecretKey.of("at-x").hex() + "}", "not what Portcullis writes");
-      redis.set(prefix + "{c:" + SecretKey.of("code-x").hex() + "}", "{\"g\": \"x\"}");
+      redis.set(RedisTokenStore.key(prefix, "a", "at-x"), "not what Portcullis writes");
+      redis.set(RedisTokenStore.key(prefix, "c", "code-x"), "{\"g\": \"x\"}");
     }
     StoreUnavailableException unreadable = assertThrows(StoreUnavailableException.class,
         () -> store.findAccessToken("at-x"));
-    assertEquals("Redis holds an access token entry that cannot be read (JsonSyntaxException)",
+    assertEquals("Redis holds an access token entry that cannot be read (IllegalArgumentException)",
         unreadable.getMessage());
     assertThrows(StoreUnavailableException.class, () -> store.redeemAuthorizationCode("code-x", in(60)));
+  }
+
+  /** Access tokens are written compactly; whatever their fields hold, they read back as saved. */
+  @Test
+  void accessTokensOfEveryShapeReadBackAsSaved() {
+    long now = clock.instant().getEpochSecond();
+    List<AccessToken> shapes = List.of(
+        new AccessToken(Long.MIN_VALUE, "app", "alice", "email profile", now, now + 600),
+        new AccessToken(Long.MAX_VALUE, "app", null, "", now, now + 1),
+        new AccessToken(-7, "app", "", "email", now, now + 600),
+        new AccessToken(8, "app\u001f", "bob\u001fcarol", "a\u001fb", now, now + 600),
+        new AccessToken(9, "ünïcødé-app", "名前", "[email]", now, now + 86_400),
+        new AccessToken(10, "app", "[alice", "email", now, now + 600));
+    for (int i = 0; i < shapes.size(); i++) {
+      store.saveAccessToken("shape-" + i, shapes.get(i));
+      assertEquals(java.util.Optional.of(shapes.get(i)), store.findAccessToken("shape-" + i), "shape " + i);
+    }
+  }
+
+  /** A million tokens must fit in Redis: a token's key is the prefix and 26 characters. */
+  @Test
+  void keysAreShort() {
+    store.saveAccessToken("at-1", token(1, "app", 600));
+    try (RedisClient redis = direct()) {
+      String key = RedisTokenStore.key(prefix, "a", "at-1");
+      assertEquals(prefix.length() + 26, key.length(), key);
+      assertTrue(redis.exists(key));
+      String value = redis.get(key);
+      assertTrue(value.length() < 48, value.length() + " characters: " + value);
+    }
+  }
+
+  /**
+   * A client's live tokens are counted in minute buckets of their expiry: however many tokens, a
+   * few fields; an expired token stops counting when its minute has ended.
+   */
+  @Test
+  void liveTokensAreCountedInBucketsThatEndWithTheirMinute() {
+    long now = clock.instant().getEpochSecond();
+    long bucketEnd = (now / 60) * 60 + 60;
+    for (int i = 0; i < 500; i++) {
+      store.saveAccessToken("bucketed-" + i, new AccessToken(i, "app", "alice", "email", now, bucketEnd - 1));
+    }
+    store.saveAccessToken("later", new AccessToken(999, "app", "alice", "email", now, bucketEnd + 3600));
+    assertEquals(501, store.liveAccessTokens("app"));
+    try (RedisClient redis = direct()) {
+      assertEquals(2, redis.hlen(prefix + "{l:app}"), "one field per minute, not per token");
+    }
+    store.revokeAccessToken("bucketed-0");
+    assertEquals(500, store.liveAccessTokens("app"), "a revoked token stops counting at once");
+    clock.advanceSeconds(bucketEnd - 1 - now); // the 499 expire now…
+    assertEquals(500, store.liveAccessTokens("app"), "…and count until their minute ends");
+    clock.advanceSeconds(1);
+    assertEquals(1, store.liveAccessTokens("app"));
+    try (RedisClient redis = direct()) {
+      assertEquals(1, redis.hlen(prefix + "{l:app}"), "the ended bucket dropped");
+    }
   }
 }
