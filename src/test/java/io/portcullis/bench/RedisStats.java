@@ -35,7 +35,7 @@ final class RedisStats implements AutoCloseable {
   /** What each hash-tag kind of RedisTokenStore stands for, for the report. */
   static final Map<String, String> KINDS = Map.of(
       "p", "pending approval", "c", "code or spent-code marker", "a", "access token", "r", "refresh token",
-      "g", "revoked grant", "l", "client's live-token set", "f", "failure counter");
+      "g", "revoked grant", "l", "client's live-token count", "f", "failure counter");
 
   private final int port;
   private final Jedis jedis;
