@@ -37,7 +37,7 @@ public final class ConfigLoader {
       "pkceMethods", "authorizationCodeTtlSeconds", "accessTokenTtlSeconds", "refreshTokenTtlSeconds",
       "authorizationRequestTtlSeconds", "userSource", "approverRole", "users", "scopeDescriptions",
       "clients", "routes", "store", "throttling", "requireHttps", "trustedProxies", "forwardedHeader", "requestBodyTimeoutSeconds", "maxLiveTokensPerClient",
-      "maxGrantLifetimeSeconds");
+      "maxGrantLifetimeSeconds", "operations");
 
   // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.
   static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
@@ -172,12 +172,13 @@ public final class ConfigLoader {
     StoreSettings store = StoreReader.read(top, problems);
     ThrottlingSettings throttling = ThrottlingReader.read(top);
     TransportSettings transport = TransportReader.read(top, problems);
+    OperationsSettings operations = OperationsReader.read(top, problems);
     top.rejectUnknownKeys(KEYS);
     if (!problems.errors().isEmpty()) {
       return null;
     }
     return new PortcullisConfig(source, issuer, realm, enforcePkce, pkceMethods, codeTtl,
         tokenTtl, refreshTtl, grantLifetime, requestTtl, userSource, approverRole, users, scopeDescriptions, clients, routes, store,
-        throttling, transport, problems.warnings());
+        throttling, transport, operations, problems.warnings());
   }
 }

@@ -42,6 +42,7 @@ public record PortcullisConfig(
     StoreSettings store,
     ThrottlingSettings throttling,
     TransportSettings transport,
+    OperationsSettings operations,
     List<String> warnings) implements GuardRules {
 
   /** Approvers are the {@code users} of the config file (the default). */

@@ -14,7 +14,8 @@ import java.util.Map;
  * </pre>
  *
  * Every line has {@code time}, {@code event} and {@code outcome}, then whichever of
- * {@code client_id}, {@code user}, {@code address} and event details apply. A value with a space,
+ * {@code client_id}, {@code user}, {@code address} and event details apply, and last the
+ * {@code request_id} of the request ({@code X-Request-Id}). A value with a space,
  * quote, {@code =} or control character is quoted and escaped, so a username typed on the approval
  * page cannot forge a line or a field. Never a token, code, secret, password or verifier: only
  * names and outcomes are passed in.
@@ -24,7 +25,8 @@ import java.util.Map;
  * ({@code failed}, {@code locked}), {@code token_issued} (with {@code grant_type}),
  * {@code code_replay} ({@code grant_revoked}, or {@code refused} for another client's code),
  * {@code refresh_reuse} ({@code grant_revoked}), {@code revocation} ({@code revoked},
- * {@code unknown_token}, with {@code token_type}).
+ * {@code unknown_token}, with {@code token_type}), {@code operator_authentication} ({@code failed},
+ * {@code forbidden}, {@code locked}, {@code busy}).
  *
  * <p>A {@code locked} line is written once a minute at most for the same event, client, user and
  * address: an attacker hammering a lock must not flood the log and bury everything else.
@@ -41,8 +43,20 @@ public final class Audit {
   /** The locked lines written in the last minute, so that repeats are left out. */
   private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> recentLocks;
 
+  /** Told every event, logged or not (metrics); label values it takes must come from the config. */
+  public interface Listener {
+    void event(String event, String outcome, String clientId, String... details);
+  }
+
+  private final Listener listener;
+
   public Audit(Clock clock) {
+    this(clock, (event, outcome, clientId, details) -> { });
+  }
+
+  public Audit(Clock clock, Listener listener) {
     this.clock = clock;
+    this.listener = listener;
     this.recentLocks = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
         .maximumSize(10_000)
         .expireAfterWrite(java.time.Duration.ofMinutes(1))
@@ -57,6 +71,7 @@ public final class Audit {
   /** A line for {@code event}; {@code null} fields are left out. */
   public void record(String event, String outcome, String clientId, String user, String address,
       String... details) {
+    listener.event(event, outcome, clientId, details);
     if (!LOG.isLoggable(Level.INFO)) {
       return;
     }
@@ -74,6 +89,7 @@ public final class Audit {
     for (int i = 0; i + 1 < details.length; i += 2) {
       fields.put(details[i], details[i + 1]);
     }
+    fields.put("request_id", RequestContext.id()); // last: the line reads as before, with where it came from
     LOG.log(Level.INFO, format(fields));
   }
 

@@ -26,6 +26,8 @@ public final class CaffeineTokenStore implements TokenStore {
   private static final System.Logger LOG = System.getLogger(CaffeineTokenStore.class.getName());
 
   private final Clock clock;
+  /** Entries pushed out by the size bounds, per kind; filled as the caches are built. */
+  private final Map<String, AtomicLong> evictions = new java.util.concurrent.ConcurrentHashMap<>();
   private final Cache<SecretKey, PendingAuthorization> pending;
   /** Values are {@link AuthorizationCode} until redeemed, then briefly {@link UsedCode}. */
   private final Cache<SecretKey, Expiring> codes;
@@ -64,21 +66,23 @@ public final class CaffeineTokenStore implements TokenStore {
   public CaffeineTokenStore(StoreSettings settings, Clock clock) {
     this.clock = clock;
     Ticker ticker = ClockTicker.of(clock);
-    this.pending = cache(settings.maxPendingAuthorizations(), ticker);
-    this.codes = cache(settings.maxAuthorizationCodes(), ticker);
-    this.tokens = this.<SecretKey, AccessToken>builder(settings.maxAccessTokens(), ticker)
+    this.pending = cache("pending_authorizations", settings.maxPendingAuthorizations(), ticker);
+    this.codes = cache("codes", settings.maxAuthorizationCodes(), ticker);
+    this.tokens = this.<SecretKey, AccessToken>builder("access_tokens", settings.maxAccessTokens(), ticker, null)
         .removalListener((key, token, cause) -> {
           if (token != null) {
             liveTokens(token.clientId()).decrementAndGet();
           }
         })
         .build();
-    this.usedCodes = memory("spent authorization codes", settings.maxAccessTokens(), ticker);
-    this.refreshTokens = cache(settings.maxAccessTokens(), ticker);
-    this.usedRefreshTokens = memory("spent refresh tokens", settings.maxAccessTokens(), ticker);
+    this.usedCodes = memory("spent_codes", "spent authorization codes", settings.maxAccessTokens(), ticker);
+    this.refreshTokens = cache("refresh_tokens", settings.maxAccessTokens(), ticker);
+    this.usedRefreshTokens = memory("spent_refresh_tokens", "spent refresh tokens", settings.maxAccessTokens(),
+        ticker);
     // Revocations must outlive eviction pressure: bounded only as a last resort.
-    this.revokedGrants = memory("revoked grants", Math.max(settings.maxAccessTokens(), 1_000_000), ticker);
-    this.failures = cache(MAX_FAILURE_COUNTERS, ticker);
+    this.revokedGrants = memory("revoked_grants", "revoked grants", Math.max(settings.maxAccessTokens(), 1_000_000),
+        ticker);
+    this.failures = cache("failure_counters", MAX_FAILURE_COUNTERS, ticker);
     this.snapshotFile = settings.snapshotFile().orElse(null);
     if (snapshotFile != null) {
       restore();
@@ -147,17 +151,30 @@ public final class CaffeineTokenStore implements TokenStore {
    * those wake-ups cost more CPU than the lookups themselves (docs/benchmarks.md). The work done
    * is the same, and it no longer waits behind whatever else the JVM runs on the common pool.
    */
-  private <K, V extends Expiring> Cache<K, V> cache(long maximumSize, Ticker ticker) {
-    return this.<K, V>builder(maximumSize, ticker).build();
+  private <K, V extends Expiring> Cache<K, V> cache(String kind, long maximumSize, Ticker ticker) {
+    return this.<K, V>builder(kind, maximumSize, ticker, null).build();
   }
 
-  /** Bounded, each entry expiring at its own {@code expiresAt}, maintenance on the calling thread. */
-  private <K, V extends Expiring> Caffeine<K, V> builder(long maximumSize, Ticker ticker) {
+  /**
+   * Bounded, each entry expiring at its own {@code expiresAt}, maintenance on the calling thread;
+   * what the bound pushes out is counted under {@code kind} ({@link #evictions()}), and logged
+   * as {@code logAs} when that is given.
+   */
+  private <K, V extends Expiring> Caffeine<K, V> builder(String kind, long maximumSize, Ticker ticker,
+      String logAs) {
+    AtomicLong evicted = new AtomicLong();
+    evictions.put(kind, evicted);
     return Caffeine.newBuilder()
         .ticker(ticker)
         .maximumSize(maximumSize)
         .executor(Runnable::run)
-        .expireAfter(new ExpiresAt<K, V>(clock));
+        .expireAfter(new ExpiresAt<K, V>(clock))
+        .evictionListener((K key, V value, RemovalCause cause) -> {
+          if (cause == RemovalCause.SIZE && evicted.getAndIncrement() % 10_000 == 0 && logAs != null) {
+            LOG.log(System.Logger.Level.WARNING, "the store is full of " + logAs + " (" + maximumSize
+                + "): " + evicted.get() + " forgotten before they expired; raise store.maxAccessTokens");
+          }
+        });
   }
 
   /**
@@ -166,16 +183,29 @@ public final class CaffeineTokenStore implements TokenStore {
    * every such eviction is logged (the first, then every 10,000th) for the operator to raise
    * {@code store.maxAccessTokens}.
    */
-  private <K, V extends Expiring> Cache<K, V> memory(String what, long maximumSize, Ticker ticker) {
-    AtomicLong evicted = new AtomicLong();
-    return this.<K, V>builder(maximumSize, ticker)
-        .evictionListener((key, value, cause) -> {
-          if (cause == RemovalCause.SIZE && evicted.getAndIncrement() % 10_000 == 0) {
-            LOG.log(System.Logger.Level.WARNING, "the store is full of " + what + " (" + maximumSize
-                + "): " + evicted.get() + " forgotten before they expired; raise store.maxAccessTokens");
-          }
-        })
-        .build();
+  private <K, V extends Expiring> Cache<K, V> memory(String kind, String what, long maximumSize, Ticker ticker) {
+    return this.<K, V>builder(kind, maximumSize, ticker, what).build();
+  }
+
+  @Override
+  public Map<String, Long> entries() {
+    Map<String, Long> entries = new java.util.LinkedHashMap<>();
+    entries.put("pending_authorizations", pending.estimatedSize());
+    entries.put("codes", codes.estimatedSize());
+    entries.put("access_tokens", tokens.estimatedSize());
+    entries.put("refresh_tokens", refreshTokens.estimatedSize());
+    entries.put("spent_codes", usedCodes.estimatedSize());
+    entries.put("spent_refresh_tokens", usedRefreshTokens.estimatedSize());
+    entries.put("revoked_grants", revokedGrants.estimatedSize());
+    entries.put("failure_counters", failures.estimatedSize());
+    return entries;
+  }
+
+  @Override
+  public Map<String, Long> evictions() {
+    Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    evictions.forEach((kind, count) -> counts.put(kind, count.get()));
+    return counts;
   }
 
   /** Per-entry TTL: whatever is left until the entry's own expiry. */

@@ -448,6 +448,7 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /** Answers when Redis does, within the command timeout. */
+  @Override
   public void ping() {
     call(UnifiedJedis::ping);
   }

@@ -107,4 +107,20 @@ public interface TokenStore extends AccessTokenLookup, AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Returns when the store answers; throws {@link StoreUnavailableException} when it does not
+   * within its timeout (readiness probes). A store in this node's memory always answers.
+   */
+  default void ping() {}
+
+  /** Entries held now, per kind ({@code access_tokens}, {@code codes}, …), for metrics; empty where not known. */
+  default java.util.Map<String, Long> entries() {
+    return java.util.Map.of();
+  }
+
+  /** Entries pushed out by a size bound before they expired, per kind, since start; empty where not known. */
+  default java.util.Map<String, Long> evictions() {
+    return java.util.Map.of();
+  }
 }

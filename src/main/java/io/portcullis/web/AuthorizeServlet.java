@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import io.portcullis.oauth.RequestContext;
 import io.portcullis.oauth.AuthorizeOutcome;
 import io.portcullis.oauth.AuthorizeService;
 import io.portcullis.oauth.OAuthException;
@@ -76,11 +77,11 @@ final class AuthorizeServlet extends HttpServlet {
       // The request could not even be read, so neither client nor redirect URI is trusted.
       outcome = new AuthorizeOutcome.ErrorPage(e.status() == 413 ? 413 : 400, e.error(), e.description());
     } catch (StoreUnavailableException e) {
-      LOG.log(System.Logger.Level.ERROR, "authorization request refused: store unavailable: " + e.getMessage());
+      LOG.log(System.Logger.Level.ERROR, RequestContext.tag() + "authorization request refused: store unavailable: " + e.getMessage());
       outcome = new AuthorizeOutcome.ErrorPage(503, "temporarily_unavailable",
           "the authorization server is temporarily unavailable; try again in a moment");
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "authorization request failed unexpectedly", e);
+      LOG.log(System.Logger.Level.ERROR, RequestContext.tag() + "authorization request failed unexpectedly", e);
       outcome = new AuthorizeOutcome.ErrorPage(500, "server_error", "the authorization server failed; try again later");
     }
     responses.authorize(response, outcome, request.getContextPath() + PATH);

@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import io.portcullis.oauth.RequestContext;
 import com.google.gson.JsonObject;
 import io.portcullis.oauth.OAuthException;
 import io.portcullis.oauth.Parameters;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * What the client-to-server endpoints share (token, introspection, revocation): POST only, the
@@ -24,11 +26,20 @@ abstract class BackChannelServlet extends HttpServlet {
   protected final transient Responses responses;
   private final String endpoint;
   private final Duration bodyTimeout;
+  /** Told each answer: the endpoint and {@code ok} or the RFC error code (metrics). */
+  private final transient BiConsumer<String, String> outcomes;
 
-  BackChannelServlet(Responses responses, String endpoint, Duration bodyTimeout) {
+  BackChannelServlet(Responses responses, String endpoint, Duration bodyTimeout,
+      BiConsumer<String, String> outcomes) {
     this.responses = responses;
     this.endpoint = endpoint;
     this.bodyTimeout = bodyTimeout;
+    this.outcomes = outcomes;
+  }
+
+  private void error(HttpServletResponse response, OAuthException e) throws IOException {
+    outcomes.accept(endpoint, e.error());
+    responses.tokenError(response, e);
   }
 
   /** Answers a request whose form has been checked; {@code authorization} may be {@code null}. */
@@ -38,7 +49,7 @@ abstract class BackChannelServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
     BodyReader.read(request, response, bodyTimeout, body -> answer(request, response, body),
-        problem -> responses.tokenError(response, problem));
+        problem -> error(response, problem));
   }
 
   /** The whole body has arrived. */
@@ -57,15 +68,16 @@ abstract class BackChannelServlet extends HttpServlet {
       }
       answer(request, response, authorization.isEmpty() ? null : authorization.get(0),
           RequestParameters.body(request, body, true));
+      outcomes.accept(endpoint, "ok");
     } catch (OAuthException e) {
-      responses.tokenError(response, e);
+      error(response, e);
     } catch (StoreUnavailableException e) {
-      LOG.log(System.Logger.Level.ERROR, endpoint + " request refused: store unavailable: " + e.getMessage());
-      responses.tokenError(response, OAuthException.temporarilyUnavailable(
+      LOG.log(System.Logger.Level.ERROR, RequestContext.tag() + endpoint + " request refused: store unavailable: " + e.getMessage());
+      error(response, OAuthException.temporarilyUnavailable(
           "the authorization server is temporarily unavailable; try again in a moment"));
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, endpoint + " request failed unexpectedly", e);
-      responses.tokenError(response, OAuthException.serverError("the authorization server failed; try again later"));
+      LOG.log(System.Logger.Level.ERROR, RequestContext.tag() + endpoint + " request failed unexpectedly", e);
+      error(response, OAuthException.serverError("the authorization server failed; try again later"));
     }
   }
 

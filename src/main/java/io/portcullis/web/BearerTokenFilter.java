@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import io.portcullis.oauth.RequestContext;
 import io.portcullis.config.Scopes;
 import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.OAuthException;
@@ -16,6 +17,8 @@ import java.security.Principal;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Guards every path of the webapp except the OAuth endpoints (DESIGN 1.5, RFC 6750).
@@ -47,19 +50,33 @@ public final class BearerTokenFilter extends HttpFilter {
 
   private final transient BearerTokenValidator validator;
   private final transient BearerChallenge challenge;
-  private final Set<String> oauthEndpoints;
+  /** Paths the filter leaves alone: the OAuth endpoints, the operations endpoints. */
+  private final transient Predicate<String> unguarded;
 
-  BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Set<String> oauthEndpoints) {
+  /** Told each check: its outcome and the request's path (metrics). */
+  private final transient BiConsumer<String, String> outcomes;
+
+  BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Predicate<String> unguarded) {
+    this(validator, challenge, unguarded, (outcome, path) -> { });
+  }
+
+  /**
+   * @param outcomes told {@code pass}, {@code public}, {@code missing}, {@code invalid},
+   *     {@code insufficient_scope} or {@code unavailable}, and the path
+   */
+  BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Predicate<String> unguarded,
+      BiConsumer<String, String> outcomes) {
     this.validator = validator;
     this.challenge = challenge;
-    this.oauthEndpoints = Set.copyOf(oauthEndpoints);
+    this.unguarded = unguarded;
+    this.outcomes = outcomes;
   }
 
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     String path = pathWithinContext(request);
-    if (oauthEndpoints.contains(path)) {
+    if (unguarded.test(path)) {
       chain.doFilter(request, response);
       return;
     }
@@ -67,21 +84,26 @@ public final class BearerTokenFilter extends HttpFilter {
     try {
       token = validator.check(path, Collections.list(request.getHeaders("Authorization")));
     } catch (OAuthException e) {
+      outcomes.accept(outcome(e), path);
       challenge.send(response, e);
       return;
     } catch (StoreUnavailableException e) {
+      outcomes.accept("unavailable", path);
       deny(response, "store unavailable: " + e.getMessage());
       return;
     } catch (RuntimeException e) {
       // Whatever else went wrong while checking (an entry the store cannot read, ...): refused,
       // as an RFC 6750 answer rather than a 500. The message names no token: none is in it.
+      outcomes.accept("unavailable", path);
       deny(response, "the token check failed: " + e.getClass().getName());
       return;
     }
     if (token.isEmpty()) {
+      outcomes.accept("public", path);
       chain.doFilter(request, response);
       return;
     }
+    outcomes.accept("pass", path);
     AccessToken accessToken = token.get();
     request.setAttribute(CLIENT_ID, accessToken.clientId());
     request.setAttribute(USERNAME, accessToken.username());
@@ -90,9 +112,20 @@ public final class BearerTokenFilter extends HttpFilter {
   }
 
   private void deny(HttpServletResponse response, String cause) throws IOException {
-    System.getLogger(BearerTokenFilter.class.getName()).log(System.Logger.Level.ERROR, "request denied: " + cause);
+    System.getLogger(BearerTokenFilter.class.getName()).log(System.Logger.Level.ERROR, RequestContext.tag() + "request denied: " + cause);
     challenge.send(response, OAuthException.temporarilyUnavailable(
         "the token store is unavailable, so no token can be checked; try again in a moment"));
+  }
+
+  /** A refusal as a metrics outcome: no token at all, a bad one, or one without the scope. */
+  private static String outcome(OAuthException e) {
+    if (e.status() == 403) {
+      return "insufficient_scope";
+    }
+    if (e.status() == 503) {
+      return "unavailable";
+    }
+    return e.error() == null ? "missing" : "invalid";
   }
 
   /** The decoded, normalized path below the context, as servlet mapping sees it. */

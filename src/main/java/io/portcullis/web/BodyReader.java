@@ -1,6 +1,7 @@
 package io.portcullis.web;
 
 import io.portcullis.oauth.OAuthException;
+import io.portcullis.oauth.RequestContext;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -208,20 +209,23 @@ final class BodyReader implements ReadListener, AsyncListener {
       return;
     }
     boolean complete = thenComplete;
+    // On a container thread of its own: the request's id for what it logs.
+    String before = RequestContext.enter(RequestIdFilter.of(async.getRequest()));
     try {
       step.run();
     } catch (IOException e) {
       // The client is gone: nothing more can be told to anyone.
-      LOG.log(System.Logger.Level.DEBUG, "request abandoned while answering: " + e);
+      LOG.log(System.Logger.Level.DEBUG, RequestContext.tag() + "request abandoned while answering: " + e);
       complete = true;
     } catch (RuntimeException e) {
       // The endpoints answer their own failures; this is a last resort, never a container page.
-      LOG.log(System.Logger.Level.ERROR, "request failed unexpectedly", e);
+      LOG.log(System.Logger.Level.ERROR, RequestContext.tag() + "request failed unexpectedly", e);
       complete = true;
       HttpServletResponse response = (HttpServletResponse) async.getResponse();
       if (!response.isCommitted()) {
         try {
           response.reset();
+          RequestIdFilter.answerWith(async.getRequest(), response);
           refusal.refuse(OAuthException.serverError("the authorization server failed; try again later"));
         } catch (IOException | RuntimeException ignored) {
           // nothing left to try
@@ -231,6 +235,7 @@ final class BodyReader implements ReadListener, AsyncListener {
       if (complete) {
         complete();
       }
+      RequestContext.leave(before);
     }
   }
 

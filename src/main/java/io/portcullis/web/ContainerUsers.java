@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import io.portcullis.oauth.RequestContext;
 import io.portcullis.oauth.UserAuthenticator;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,13 +35,13 @@ final class ContainerUsers implements UserAuthenticator {
       request.login(username, password);
     } catch (ServletException e) {
       // Wrong credentials, or a container without a realm; the message never holds the password.
-      LOG.log(Level.DEBUG, "container login refused for user {0}: {1}", username, e.getMessage());
+      LOG.log(Level.DEBUG, RequestContext.tag() + "container login refused for user {0}: {1}", username, e.getMessage());
       return Optional.empty();
     }
     try {
       Principal principal = request.getUserPrincipal();
       if (!request.isUserInRole(approverRole)) {
-        LOG.log(Level.INFO, "user {0} signed in but lacks the approver role {1}; approval refused",
+        LOG.log(Level.INFO, RequestContext.tag() + "user {0} signed in but lacks the approver role {1}; approval refused",
             username, approverRole);
         return Optional.empty();
       }
@@ -54,7 +55,7 @@ final class ContainerUsers implements UserAuthenticator {
     try {
       request.logout();
     } catch (ServletException e) {
-      LOG.log(Level.WARNING, "container logout after an approval check failed: {0}", e.getMessage());
+      LOG.log(Level.WARNING, RequestContext.tag() + "container logout after an approval check failed: {0}", e.getMessage());
     }
   }
 }

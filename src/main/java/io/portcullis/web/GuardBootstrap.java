@@ -81,7 +81,7 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
       tokens = remote;
     }
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-guard",
-        new BearerTokenFilter(new BearerTokenValidator(config, tokens), new BearerChallenge(config.realm()), Set.of()));
+        new BearerTokenFilter(new BearerTokenValidator(config, tokens), new BearerChallenge(config.realm()), path -> false));
     filter.setAsyncSupported(true);
     // Before the webapp's own filters (isMatchAfter false): nothing of it runs for a refused request.
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");

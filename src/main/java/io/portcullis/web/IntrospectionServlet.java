@@ -21,8 +21,8 @@ final class IntrospectionServlet extends BackChannelServlet {
   private final transient Issuer issuer;
 
   IntrospectionServlet(IntrospectionService service, Responses responses, Issuer issuer,
-      java.time.Duration bodyTimeout) {
-    super(responses, "introspection", bodyTimeout);
+      java.time.Duration bodyTimeout, java.util.function.BiConsumer<String, String> outcomes) {
+    super(responses, "introspection", bodyTimeout, outcomes);
     this.service = service;
     this.issuer = issuer;
   }

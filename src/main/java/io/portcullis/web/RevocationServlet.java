@@ -17,8 +17,9 @@ final class RevocationServlet extends BackChannelServlet {
 
   private final transient RevocationService service;
 
-  RevocationServlet(RevocationService service, Responses responses, java.time.Duration bodyTimeout) {
-    super(responses, "revocation", bodyTimeout);
+  RevocationServlet(RevocationService service, Responses responses, java.time.Duration bodyTimeout,
+      java.util.function.BiConsumer<String, String> outcomes) {
+    super(responses, "revocation", bodyTimeout, outcomes);
     this.service = service;
   }
 

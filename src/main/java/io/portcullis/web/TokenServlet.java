@@ -21,8 +21,8 @@ final class TokenServlet extends BackChannelServlet {
   private final Set<String> offered;
 
   TokenServlet(TokenService service, Responses responses, Set<String> offered,
-      java.time.Duration bodyTimeout) {
-    super(responses, "token", bodyTimeout);
+      java.time.Duration bodyTimeout, java.util.function.BiConsumer<String, String> outcomes) {
+    super(responses, "token", bodyTimeout, outcomes);
     this.service = service;
     this.offered = Set.copyOf(offered);
   }

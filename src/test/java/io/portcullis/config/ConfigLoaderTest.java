@@ -26,7 +26,7 @@ class ConfigLoaderTest {
   static final String TOP_KEYS = "issuer, realm, enforcePkce, pkceMethods, authorizationCodeTtlSeconds, "
       + "accessTokenTtlSeconds, refreshTokenTtlSeconds, authorizationRequestTtlSeconds, userSource, approverRole, "
       + "users, scopeDescriptions, clients, routes, store, throttling, requireHttps, trustedProxies, forwardedHeader, "
-      + "requestBodyTimeoutSeconds, maxLiveTokensPerClient, maxGrantLifetimeSeconds";
+      + "requestBodyTimeoutSeconds, maxLiveTokensPerClient, maxGrantLifetimeSeconds, operations";
   static final String CLIENT_KEYS =
       "clientId, clientSecret, name, redirectUris, scopes, enforcePkce, accessTokenTtlSeconds, grantTypes, "
           + "refreshTokenTtlSeconds, resourceServer, maxLiveTokens";

@@ -159,6 +159,22 @@ final class ConfigJson {
     return this;
   }
 
+  /** Without the client of this id. */
+  ConfigJson removeClient(String clientId) {
+    JsonArray clients = array("clients");
+    for (int i = clients.size() - 1; i >= 0; i--) {
+      if (clients.get(i).getAsJsonObject().get("clientId").getAsString().equals(clientId)) {
+        clients.remove(i);
+      }
+    }
+    return this;
+  }
+
+  /** With {@code client} in place of the one of its id. */
+  ConfigJson replaceClient(Client client) {
+    return removeClient(client.json.get("clientId").getAsString()).client(client);
+  }
+
   ConfigJson route(String path, String... scopes) {
     JsonObject route = new JsonObject();
     route.addProperty("path", path);

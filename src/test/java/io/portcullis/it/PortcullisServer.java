@@ -62,7 +62,7 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
   }
 
   /** A started deployment: what the accessors answer from. */
-  private record Running(Server jetty, WebAppContext webapp, String baseUrl, List<String> startupLog) {}
+  private record Running(Server jetty, WebAppContext webapp, String baseUrl, List<String> startupLog, Path configFile) {}
 
   private final ConfigFile config;
   private final String contextPath;
@@ -179,7 +179,7 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
     }
     int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     String base = "http://127.0.0.1:" + port + ("/".equals(contextPath) ? "" : contextPath);
-    running = new Running(jetty, webapp, base, startupLog);
+    running = new Running(jetty, webapp, base, startupLog, configFile);
   }
 
   private Running running() {
@@ -216,6 +216,11 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
   /** Each record logged while the WAR started, formatted as {@link LogCapture#lines()} does. */
   public List<String> startupLog() {
     return running().startupLog();
+  }
+
+  /** The config file the running server was started with ({@code null} for none): tests edit it. */
+  public Path configFile() {
+    return running().configFile();
   }
 
   /** Stops the server; stopping one that is not running does nothing. */

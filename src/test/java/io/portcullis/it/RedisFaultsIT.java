@@ -60,6 +60,8 @@ class RedisFaultsIT {
     return new Timed(response, Duration.ofNanos(System.nanoTime() - start));
   }
 
+  static final String READY = "/portcullis/health/ready";
+
   static void assertUnavailableJson(Timed answer) {
     assertEquals(503, answer.response().statusCode(), answer.response().body());
     assertEquals("temporarily_unavailable", OAuthClient.json(answer.response()).get("error").getAsString());
@@ -71,8 +73,17 @@ class RedisFaultsIT {
     Grants grants = new Grants(client);
     Grants.Tokens before = grants.authorize(APP, "email");
     grants.assertPasses(before.access());
+    assertEquals(200, client.get(READY).statusCode());
 
     redis.kill();
+
+    // Not ready: the probe names the check that fails, and says nothing else.
+    Timed ready = timed(() -> client.get(READY));
+    assertEquals(503, ready.response().statusCode(), ready.response().body());
+    assertEquals("{\"status\":\"DOWN\",\"checks\":{\"config\":\"UP\",\"store\":\"DOWN\"}}",
+        ready.response().body());
+    assertTrue(ready.took().compareTo(WORST) < 0, "took " + ready.took());
+    assertEquals(200, client.get("/portcullis/health/live").statusCode(), "alive all the same");
 
     Timed authorize = timed(() -> client.get(AUTHORIZE + "?" + OAuthClient.formEncode(params("response_type", "code",
         "client_id", REFRESHING, "redirect_uri", REFRESHING_REDIRECT,
@@ -98,6 +109,7 @@ class RedisFaultsIT {
           "Authorization", basic(SERVICE, SERVICE_SECRET));
     } while (token.statusCode() == 503 && System.nanoTime() < deadline);
     assertEquals(200, token.statusCode(), token.body());
+    assertEquals(200, client.get(READY).statusCode(), "ready again");
     String verifier = OAuthClient.newVerifier();
     assertTrue(client.approve(params("response_type", "code", "client_id", REFRESHING,
         "redirect_uri", REFRESHING_REDIRECT, "code_challenge", OAuthClient.challenge(verifier),

@@ -14,7 +14,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +48,7 @@ class BearerTokenFilterTest {
 
   void assertRefusedWith503(AccessTokenLookup failing) throws Exception {
     BearerTokenFilter filter = new BearerTokenFilter(new BearerTokenValidator(EVERY_PATH_GUARDED, failing),
-        new BearerChallenge("orders"), Set.of());
+        new BearerChallenge("orders"), path -> false);
     ResponsesTest.RecordedResponse response = new ResponsesTest.RecordedResponse();
     filter.doFilter(request(), response.proxy(), chain);
     assertNull(passedOn, "passed on");

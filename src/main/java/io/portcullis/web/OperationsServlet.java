@@ -1,0 +1,150 @@
+package io.portcullis.web;
+
+import com.google.gson.JsonObject;
+import io.portcullis.config.OperationsSettings;
+import io.portcullis.oauth.OAuthException;
+import io.portcullis.oauth.OperatorAuthenticator;
+import io.portcullis.store.TokenStore;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * The operations endpoints below {@code operations.path}: {@code health/live} and
+ * {@code health/ready} for load balancers and probes (no credentials, nothing about the config or
+ * its secrets), {@code metrics} (Prometheus text; an operator with the {@code metrics} role unless
+ * {@code metricsPublic}) and {@code admin/revoke} (an operator with the {@code admin} role).
+ */
+final class OperationsServlet extends HttpServlet {
+
+  static final String LIVE = "/health/live";
+  static final String READY = "/health/ready";
+  static final String METRICS = "/metrics";
+  static final String REVOKE = "/admin/revoke";
+
+  private final transient OperationsSettings settings;
+  private final transient OperatorAuthenticator operators;
+  private final transient TokenStore store;
+  /** The Prometheus text of the metrics, or {@code null} where none are kept. */
+  private final transient Supplier<String> scrape;
+  private final transient AdminRevocation admin;
+  private final String realm;
+
+  OperationsServlet(OperationsSettings settings, OperatorAuthenticator operators, TokenStore store,
+      Supplier<String> scrape, AdminRevocation admin, String realm) {
+    this.settings = settings;
+    this.operators = operators;
+    this.store = store;
+    this.scrape = scrape;
+    this.admin = admin;
+    this.realm = realm;
+  }
+
+  /** What {@code admin/revoke} does with the request's form; {@code null} before it exists. */
+  interface AdminRevocation {
+    void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
+  }
+
+  /** Paths below the context that load balancers may ask over plain HTTP: nothing secret in them. */
+  static boolean isHealth(OperationsSettings settings, String path) {
+    return path.equals(settings.path() + LIVE) || path.equals(settings.path() + READY);
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String path = BearerTokenFilter.pathWithinContext(request);
+    String below = path.length() > settings.path().length() ? path.substring(settings.path().length()) : "";
+    String method = request.getMethod();
+    switch (below) {
+      case LIVE -> {
+        if (only(method, "GET", request, response)) {
+          JsonObject body = new JsonObject();
+          body.addProperty("status", "UP");
+          JsonResponse.write(response, 200, body);
+        }
+      }
+      case READY -> {
+        if (only(method, "GET", request, response)) {
+          ready(response);
+        }
+      }
+      case METRICS -> {
+        if (only(method, "GET", request, response) && scrape != null
+            && (settings.metricsPublic() || allowed(request, response, OperationsSettings.METRICS))) {
+          byte[] text = scrape.get().getBytes(StandardCharsets.UTF_8);
+          response.setStatus(200);
+          JsonResponse.noStore(response);
+          response.setContentType("text/plain;version=0.0.4;charset=utf-8");
+          response.setContentLength(text.length);
+          response.getOutputStream().write(text);
+        } else if (scrape == null && method.equals("GET")) {
+          notFound(response);
+        }
+      }
+      case REVOKE -> {
+        if (only(method, "POST", request, response) && admin != null
+            && allowed(request, response, OperationsSettings.ADMIN)) {
+          admin.handle(request, response);
+        } else if (admin == null && method.equals("POST")) {
+          notFound(response);
+        }
+      }
+      default -> notFound(response);
+    }
+  }
+
+  /** Ready when the config is in force (it is, or this servlet would not answer) and the store answers. */
+  private void ready(HttpServletResponse response) throws IOException {
+    String storeState;
+    try {
+      store.ping();
+      storeState = "UP";
+    } catch (RuntimeException e) {
+      storeState = "DOWN";
+    }
+    JsonObject checks = new JsonObject();
+    checks.addProperty("config", "UP");
+    checks.addProperty("store", storeState);
+    JsonObject body = new JsonObject();
+    boolean up = storeState.equals("UP");
+    body.addProperty("status", up ? "UP" : "DOWN");
+    body.add("checks", checks);
+    JsonResponse.write(response, up ? 200 : 503, body);
+  }
+
+  private boolean allowed(HttpServletRequest request, HttpServletResponse response, String role) throws IOException {
+    try {
+      operators.authenticate(request.getHeader("Authorization"), role, request.getRemoteAddr());
+      return true;
+    } catch (OAuthException e) {
+      if (e.status() == 401) {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + " operations\", charset=\"UTF-8\"");
+      }
+      if (e.status() == 429 || e.status() == 503) {
+        response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));
+      }
+      JsonResponse.write(response, e.status(), JsonResponse.errorBody(e));
+      return false;
+    }
+  }
+
+  private static boolean only(String method, String allowed, HttpServletRequest request,
+      HttpServletResponse response) throws IOException {
+    if (method.equals(allowed)) {
+      return true;
+    }
+    response.setHeader("Allow", allowed);
+    JsonResponse.write(response, 405, JsonResponse.errorBody(OAuthException.of("method_not_allowed", 405,
+        "use " + allowed + " here")));
+    return false;
+  }
+
+  private static void notFound(HttpServletResponse response) throws IOException {
+    JsonResponse.write(response, 404, JsonResponse.errorBody(OAuthException.of("not_found", 404,
+        "no such operations endpoint; see the README, \"Operating Portcullis\"")));
+  }
+
+}

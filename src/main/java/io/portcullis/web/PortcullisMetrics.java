@@ -1,0 +1,196 @@
+package io.portcullis.web;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portcullis.oauth.Audit;
+import io.portcullis.store.AccessTokenLookup;
+import io.portcullis.store.TokenStore;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What Portcullis counts, in Micrometer's Prometheus registry, for {@code operations.path + /metrics}.
+ * Every label value comes from the config (client ids, route paths) or from a fixed set (grant
+ * types, outcomes, RFC error codes, store operations), never from request input, so the number of
+ * series stays bounded whatever clients send.
+ *
+ * <ul>
+ *   <li>{@code portcullis_tokens_issued_total{grant_type, client}}
+ *   <li>{@code portcullis_requests_total{endpoint, outcome}}: the token, introspection and
+ *       revocation endpoints, {@code ok} or the RFC error code
+ *   <li>{@code portcullis_bearer_checks_total{outcome, route}}: {@code pass}, {@code public},
+ *       {@code missing}, {@code invalid}, {@code insufficient_scope}, {@code unavailable}
+ *   <li>{@code portcullis_approvals_total{outcome}}, {@code portcullis_revocations_total{outcome}}
+ *   <li>{@code portcullis_store_operation_seconds{operation, outcome}} (histogram)
+ *   <li>{@code portcullis_store_entries{kind}}, {@code portcullis_store_evictions_total{kind}}
+ *   <li>{@code portcullis_config_reloads_total{result}}, {@code portcullis_config_version}
+ *   <li>the JVM's memory, GC, threads, classes, CPU and uptime
+ * </ul>
+ */
+final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
+
+  /** Bounds of the store latency histogram: a memory store answers in microseconds, Redis in a millisecond. */
+  private static final Duration[] STORE_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+      Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)};
+  private static final Set<String> APPROVAL_OUTCOMES = Set.of("approved", "denied", "wrong_password",
+      "too_many_attempts", "locked", "busy");
+  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  /** Meters by name and label values: looked up on every request, made once. */
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  PortcullisMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  // ---- events ----
+
+  @Override
+  public void event(String event, String outcome, String clientId, String... details) {
+    switch (event) {
+      case "token_issued" -> {
+        String grantType = detail(details, "grant_type");
+        count("portcullis.tokens.issued", "grant_type", GRANT_TYPES.contains(grantType) ? grantType : "other",
+            "client", clientId); // an authenticated, so configured, client
+      }
+      case "approval" -> count("portcullis.approvals", "outcome",
+          APPROVAL_OUTCOMES.contains(outcome) ? outcome : "other");
+      case "revocation" -> count("portcullis.revocations", "outcome",
+          "revoked".equals(outcome) ? "revoked" : "unknown_token");
+      default -> { }
+    }
+  }
+
+  /** An answer of the token, introspection or revocation endpoint: {@code ok} or an RFC error code. */
+  void request(String endpoint, String outcome) {
+    count("portcullis.requests", "endpoint", endpoint, "outcome", outcome);
+  }
+
+  /** A bearer check: its outcome, and the path of the route rule that applied ({@code none} if none). */
+  void bearerCheck(String outcome, String route) {
+    count("portcullis.bearer.checks", "outcome", outcome, "route", route);
+  }
+
+  private void count(String name, String... tags) {
+    String key = name + String.join("|", tags);
+    Counter counter = counters.get(key);
+    if (counter == null) {
+      counter = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+    }
+    counter.increment();
+  }
+
+  private static String detail(String[] details, String name) {
+    for (int i = 0; i + 1 < details.length; i += 2) {
+      if (details[i].equals(name)) {
+        return details[i + 1];
+      }
+    }
+    return null;
+  }
+
+  // ---- the store ----
+
+  /** {@code store} with every call timed, and its entries and evictions as meters. */
+  TokenStore timed(TokenStore store) {
+    for (String kind : store.entries().keySet()) {
+      Gauge.builder("portcullis.store.entries", store, s -> s.entries().getOrDefault(kind, 0L))
+          .tag("kind", kind).register(registry);
+    }
+    for (String kind : store.evictions().keySet()) {
+      FunctionCounter.builder("portcullis.store.evictions", store, s -> s.evictions().getOrDefault(kind, 0L))
+          .tag("kind", kind).register(registry);
+    }
+    InvocationHandler timing = (proxy, method, args) -> {
+      if (method.getDeclaringClass() == Object.class) {
+        return method.invoke(store, args);
+      }
+      long start = System.nanoTime();
+      String outcome = "ok";
+      try {
+        return method.invoke(store, args);
+      } catch (InvocationTargetException e) {
+        outcome = "error";
+        throw e.getCause();
+      } finally {
+        timer(method.getName(), outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    };
+    return (TokenStore) Proxy.newProxyInstance(TokenStore.class.getClassLoader(), new Class<?>[] {TokenStore.class},
+        timing);
+  }
+
+  /** A near-cache's lookups, timed as the store's {@code findAccessToken}: what a bearer check waits for. */
+  AccessTokenLookup timed(AccessTokenLookup lookup) {
+    return token -> {
+      long start = System.nanoTime();
+      String outcome = "ok";
+      try {
+        return lookup.findAccessToken(token);
+      } catch (RuntimeException e) {
+        outcome = "error";
+        throw e;
+      } finally {
+        timer("findAccessToken", outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    };
+  }
+
+  private Timer timer(String operation, String outcome) {
+    String key = operation + "|" + outcome;
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer = timers.computeIfAbsent(key, k -> Timer.builder("portcullis.store.operation")
+          .tags("operation", operation, "outcome", outcome)
+          .serviceLevelObjectives(STORE_BUCKETS)
+          .register(registry));
+    }
+    return timer;
+  }
+
+  // ---- config ----
+
+  /** The reloads applied and refused, and the version in force. */
+  <T> void reloads(T reloads, ToDoubleFunction<T> applied, ToDoubleFunction<T> refused, ToDoubleFunction<T> version) {
+    FunctionCounter.builder("portcullis.config.reloads", reloads, applied).tag("result", "applied").register(registry);
+    FunctionCounter.builder("portcullis.config.reloads", reloads, refused).tag("result", "refused").register(registry);
+    Gauge.builder("portcullis.config.version", reloads, version).register(registry);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,97 @@
+package io.portcullis.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.oauth.Audit;
+import io.portcullis.oauth.RandomValues;
+import io.portcullis.store.CaffeineTokenStore;
+import io.portcullis.store.TokenStore;
+import jakarta.servlet.ServletContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link ConfigReloads#check()}: what applies, what is refused, and that the version in force stays. */
+class ConfigReloadsTest {
+
+  static final String CLIENT = """
+      {"clientId": "app", "clientSecret": "{noop}secret-of-app", "redirectUris": ["https://app.example/cb"],
+       "scopes": ["email"]}""";
+
+  @TempDir Path dir;
+  final Clock clock = Clock.systemUTC();
+  TokenStore store;
+
+  @AfterEach
+  void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  static String config(String extra) {
+    return "{\"users\": [{\"username\": \"alice\", \"password\": \"{noop}pw\"}], \"clients\": [" + CLIENT + "]"
+        + extra + "}";
+  }
+
+  ConfigReloads reloads(Path file) throws Exception {
+    PortcullisConfig first = ConfigLoader.load(file);
+    store = new CaffeineTokenStore(first.store(), clock);
+    Generation.Shared shared = new Generation.Shared(mock(ServletContext.class), store, store, clock,
+        new RandomValues(), new Audit(clock), new PortcullisMetrics());
+    ConfigReloads.Builder builder = (config, number) -> Generation.build(config, number, shared);
+    return new ConfigReloads(file, builder.build(first, 1), builder, next -> next.store().equals(first.store()));
+  }
+
+  @Test
+  void aValidChangeApplies() throws Exception {
+    Path file = Files.writeString(dir.resolve("portcullis.json"), config(""));
+    ConfigReloads reloads = reloads(file);
+    assertFalse(reloads.check(), "nothing changed");
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": 120"));
+    assertTrue(reloads.check());
+    assertEquals(2, reloads.current().number());
+    assertEquals(120, reloads.current().config().accessTokenTtl().getSeconds());
+    assertFalse(reloads.check(), "the same content again");
+    assertEquals(1, reloads.applied());
+    assertEquals(0, reloads.refused());
+  }
+
+  @Test
+  void anInvalidVersionIsRefusedAndTheOneInForceStays() throws Exception {
+    Path file = Files.writeString(dir.resolve("portcullis.json"), config(""));
+    ConfigReloads reloads = reloads(file);
+    Generation first = reloads.current();
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": -1"));
+    assertFalse(reloads.check());
+    Files.writeString(file, "{ not json");
+    assertFalse(reloads.check());
+    Files.delete(file);
+    assertFalse(reloads.check());
+    assertSame(first, reloads.current());
+    assertEquals(3, reloads.refused());
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": 60"));
+    assertTrue(reloads.check(), "a valid version after them applies");
+    assertEquals(60, reloads.current().config().accessTokenTtl().getSeconds());
+  }
+
+  /** The store is built once: a version that changes it applies only at a restart, none of it now. */
+  @Test
+  void aVersionThatChangesTheStoreIsRefusedWhole() throws Exception {
+    Path file = Files.writeString(dir.resolve("portcullis.json"), config(""));
+    ConfigReloads reloads = reloads(file);
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": 60, \"store\": {\"maxAccessTokens\": 5000}"));
+    assertFalse(reloads.check());
+    assertEquals(3600, reloads.current().config().accessTokenTtl().getSeconds(), "nothing of it applied");
+    assertEquals(1, reloads.refused());
+  }
+}
