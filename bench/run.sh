@@ -6,6 +6,7 @@
 #   bench/run.sh --duration 20 --route-duration 10 --rounds 6
 #   bench/run.sh --skip-memory -- --url http://127.0.0.1:8080   # extra LoadBenchmark options after --
 #   bench/run.sh --redis              # the stores compared (issue 9): about 5 min of load, 4 min of memory
+#   bench/run.sh --metrics            # the memory store with and without metrics (issue 10): about 5 min
 #
 # Builds the WAR and the test classes, then runs on this machine's loopback only:
 #   1. io.portcullis.bench.LoadBenchmark: the WAR in embedded Jetty 12, complete flows at 1, 4 and
@@ -17,6 +18,8 @@
 # round trips of a flow and of a guarded request), and io.portcullis.bench.RedisTokenMemory
 # (Redis memory of 1,000,000 access tokens, then as many refresh tokens and spent-code markers).
 # Both need redis-server (Debian's redis-server package; bin/test installs it).
+# With --metrics: LoadBenchmark --stores memory,memory-nometrics (flows and the guarded route of two
+# memory-store deployments, one with metrics off through the init-parameter portcullis.metrics=off).
 # Everything it prints is also kept in target/bench/<time>/ (machine.txt, load.log, load.md,
 # memory.log, memory-xmx400m.log; with --redis load.log, load.md, redis-memory.log). Exits
 # non-zero if any step fails.
@@ -39,6 +42,8 @@ SKIP_LOAD=0
 SKIP_MEMORY=0
 WAIT_IDLE=0
 REDIS=0
+METRICS=0
+STORES=
 THREADS=8
 EXTRA=()
 
@@ -65,6 +70,7 @@ options:
   --lifecycle-concurrency L  client-credentials and introspection levels, or none (default 1,4,16)
   --tokens N              tokens for the memory run (default 1000000)
   --redis                 compare the memory, Redis and Redis near-cache stores (issue 9)
+  --metrics               compare the memory store with metrics on and off (issue 10)
   --threads N             with --redis: threads saving tokens in the memory run (default 8)
   --quick                 3 s phases, 2 rounds, 3 s warm-up
   --wait-idle S           wait up to S seconds for other processes to leave the CPUs alone
@@ -85,6 +91,7 @@ while [ $# -gt 0 ]; do
     --lifecycle-concurrency) LIFECYCLE_CONCURRENCY="$2"; shift 2 ;;
     --tokens) TOKENS="$2"; shift 2 ;;
     --redis) REDIS=1; shift ;;
+    --metrics) METRICS=1; shift ;;
     --threads) THREADS="$2"; shift 2 ;;
     --quick) DURATION=3; ROUTE_DURATION=3; ROUNDS=2; WARMUP=3; shift ;;
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
@@ -97,7 +104,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ "$REDIS" = 1 ]; then
+if [ "$METRICS" = 1 ]; then
+  STORES=memory,memory-nometrics; SKIP_MEMORY=1
+  DURATION=${DURATION:-5}; ROUTE_DURATION=${ROUTE_DURATION:-5}; ROUNDS=${ROUNDS:-4}; WARMUP=${WARMUP:-10}
+elif [ "$REDIS" = 1 ]; then
+  STORES=memory,redis,redis-near
   DURATION=${DURATION:-5}; ROUTE_DURATION=${ROUTE_DURATION:-5}; ROUNDS=${ROUNDS:-2}; WARMUP=${WARMUP:-10}
   if ! command -v redis-server >/dev/null; then
     echo "bench/run.sh: --redis needs redis-server: apt-get install -y redis-server redis-tools" >&2
@@ -166,10 +177,10 @@ if [ "$WAIT_IDLE" -gt 0 ]; then
   done
 fi
 
-if [ "$SKIP_LOAD" = 0 ] && [ "$REDIS" = 1 ]; then
-  echo "== load, stores compared: java ${LOAD_JVM_FLAGS[*]} io.portcullis.bench.LoadBenchmark --stores memory,redis,redis-near"
+if [ "$SKIP_LOAD" = 0 ] && [ -n "$STORES" ]; then
+  echo "== load, stores compared: java ${LOAD_JVM_FLAGS[*]} io.portcullis.bench.LoadBenchmark --stores $STORES"
   java "${LOAD_JVM_FLAGS[@]}" "${LOGGING[@]}" -Dportcullis.war=target/portcullis.war -cp "$CP" io.portcullis.bench.LoadBenchmark \
-      --stores memory,redis,redis-near --duration "$DURATION" --route-duration "$ROUTE_DURATION" \
+      --stores "$STORES" --duration "$DURATION" --route-duration "$ROUTE_DURATION" \
       --rounds "$ROUNDS" --warmup "$WARMUP" --concurrency "$CONCURRENCY" --route-concurrency "$ROUTE_CONCURRENCY" \
       --markdown "$OUT/load.md" ${EXTRA[@]+"${EXTRA[@]}"} 2>&1 | tee "$OUT/load.log"
 elif [ "$SKIP_LOAD" = 0 ]; then

@@ -111,8 +111,8 @@ final class Generation {
     servlets.put(METADATA, new MetadataServlet(config, issuer));
     OperationsSettings operations = config.operations();
     servlets.put(OPERATIONS, new OperationsServlet(operations,
-        new OperatorAuthenticator(operations, throttle, shared.audit()), shared.store(), metrics::scrape, null,
-        config.realm()));
+        new OperatorAuthenticator(operations, throttle, shared.audit()), shared.store(),
+        metrics.enabled() ? metrics::scrape : null, null, config.realm()));
     for (Map.Entry<String, Servlet> servlet : servlets.entrySet()) {
       servlet.getValue().init(new NamedConfig(servlet.getKey(), shared.context()));
     }
@@ -130,7 +130,9 @@ final class Generation {
         json));
     filters.put(BEARER, new BearerTokenFilter(bearer, new BearerChallenge(config.realm()),
         path -> OAUTH_ENDPOINTS.contains(path) || operations.covers(path),
-        (outcome, path) -> metrics.bearerCheck(outcome, config.routeFor(path).map(RouteRule::path).orElse("none"))));
+        metrics.enabled()
+            ? (outcome, path) -> metrics.bearerCheck(outcome, config.routeFor(path).map(RouteRule::path).orElse("none"))
+            : (outcome, path) -> { }));
     return new Generation(config, number, Map.copyOf(servlets), Map.copyOf(filters));
   }
 

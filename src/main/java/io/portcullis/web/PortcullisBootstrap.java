@@ -44,7 +44,9 @@ public final class PortcullisBootstrap implements ServletContextListener {
     Path file = configFile(context);
     PortcullisConfig config = loadConfig(file);
     Clock clock = Clock.systemUTC();
-    metrics = new PortcullisMetrics();
+    // Metrics are on; a deployment may switch them off (init-parameter portcullis.metrics=off) to
+    // measure what they cost (docs/benchmarks.md).
+    metrics = new PortcullisMetrics(!"off".equals(context.getInitParameter("portcullis.metrics")));
     store = TokenStores.open(config.store(), clock, System::getenv);
     TokenStore timed = metrics.timed(store);
     AccessTokenLookup lookup = TokenStores.bearerLookup(config.store(), store, clock);

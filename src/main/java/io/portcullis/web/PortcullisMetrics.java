@@ -56,11 +56,25 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
-  /** Meters by name and label values: looked up on every request, made once. */
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  /** Meters by name and label values: looked up on every request (without building a string), made once. */
+  private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+  /** A meter's name and label values. */
+  private record Key(String name, String first, String second) {}
+
+  /** Off: nothing is counted and there is nothing to scrape (a deployment's init-parameter, for measuring their cost). */
+  private final boolean enabled;
 
   PortcullisMetrics() {
+    this(true);
+  }
+
+  PortcullisMetrics(boolean enabled) {
+    this.enabled = enabled;
+    if (!enabled) {
+      return;
+    }
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -69,44 +83,58 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
     new UptimeMetrics().bindTo(registry);
   }
 
-  /** The Prometheus text exposition of every meter. */
+  /** The Prometheus text exposition of every meter; {@code null} when metrics are off. */
   String scrape() {
-    return registry.scrape();
+    return enabled ? registry.scrape() : null;
+  }
+
+  boolean enabled() {
+    return enabled;
   }
 
   // ---- events ----
 
   @Override
   public void event(String event, String outcome, String clientId, String... details) {
+    if (!enabled) {
+      return;
+    }
     switch (event) {
       case "token_issued" -> {
         String grantType = detail(details, "grant_type");
-        count("portcullis.tokens.issued", "grant_type", GRANT_TYPES.contains(grantType) ? grantType : "other",
-            "client", clientId); // an authenticated, so configured, client
+        count(new Key("portcullis.tokens.issued", GRANT_TYPES.contains(grantType) ? grantType : "other",
+            clientId), "grant_type", "client"); // an authenticated, so configured, client
       }
-      case "approval" -> count("portcullis.approvals", "outcome",
-          APPROVAL_OUTCOMES.contains(outcome) ? outcome : "other");
-      case "revocation" -> count("portcullis.revocations", "outcome",
-          "revoked".equals(outcome) ? "revoked" : "unknown_token");
+      case "approval" -> count(new Key("portcullis.approvals", APPROVAL_OUTCOMES.contains(outcome) ? outcome
+          : "other", null), "outcome", null);
+      case "revocation" -> count(new Key("portcullis.revocations", "revoked".equals(outcome) ? "revoked"
+          : "unknown_token", null), "outcome", null);
       default -> { }
     }
   }
 
   /** An answer of the token, introspection or revocation endpoint: {@code ok} or an RFC error code. */
   void request(String endpoint, String outcome) {
-    count("portcullis.requests", "endpoint", endpoint, "outcome", outcome);
+    if (enabled) {
+      count(new Key("portcullis.requests", endpoint, outcome), "endpoint", "outcome");
+    }
   }
 
   /** A bearer check: its outcome, and the path of the route rule that applied ({@code none} if none). */
   void bearerCheck(String outcome, String route) {
-    count("portcullis.bearer.checks", "outcome", outcome, "route", route);
+    if (enabled) {
+      count(new Key("portcullis.bearer.checks", outcome, route), "outcome", "route");
+    }
   }
 
-  private void count(String name, String... tags) {
-    String key = name + String.join("|", tags);
+  /** Counts one under {@code key}, whose values are those of the labels named. */
+  private void count(Key key, String firstLabel, String secondLabel) {
     Counter counter = counters.get(key);
     if (counter == null) {
-      counter = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+      counter = counters.computeIfAbsent(key, k -> {
+        Counter.Builder builder = Counter.builder(k.name()).tag(firstLabel, k.first());
+        return (secondLabel == null ? builder : builder.tag(secondLabel, k.second())).register(registry);
+      });
     }
     counter.increment();
   }
@@ -124,6 +152,9 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
 
   /** {@code store} with every call timed, and its entries and evictions as meters. */
   TokenStore timed(TokenStore store) {
+    if (!enabled) {
+      return store;
+    }
     for (String kind : store.entries().keySet()) {
       Gauge.builder("portcullis.store.entries", store, s -> s.entries().getOrDefault(kind, 0L))
           .tag("kind", kind).register(registry);
@@ -153,6 +184,9 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
 
   /** A near-cache's lookups, timed as the store's {@code findAccessToken}: what a bearer check waits for. */
   AccessTokenLookup timed(AccessTokenLookup lookup) {
+    if (!enabled) {
+      return lookup;
+    }
     return token -> {
       long start = System.nanoTime();
       String outcome = "ok";
@@ -168,7 +202,7 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
   }
 
   private Timer timer(String operation, String outcome) {
-    String key = operation + "|" + outcome;
+    Key key = new Key("portcullis.store.operation", operation, outcome);
     Timer timer = timers.get(key);
     if (timer == null) {
       timer = timers.computeIfAbsent(key, k -> Timer.builder("portcullis.store.operation")

@@ -171,7 +171,7 @@ public final class LoadBenchmark {
     return n;
   }
 
-  static final List<String> STORES = List.of("memory", "redis", "redis-near");
+  static final List<String> STORES = List.of("memory", "memory-nometrics", "redis", "redis-near");
 
   private static List<String> storeList(String value) {
     List<String> names = Arrays.stream(value.split(",")).map(String::trim).distinct().toList();
@@ -488,7 +488,9 @@ public final class LoadBenchmark {
         };
         Path config = BenchConfig.write(null, BenchConfig.json(section));
         configs.add(config);
-        PortcullisServer server = PortcullisServer.start(config);
+        // "memory-nometrics": the memory store with metrics off, to measure what they cost.
+        PortcullisServer server = store.endsWith("-nometrics")
+            ? PortcullisServer.start(config, Map.of("portcullis.metrics", "off")) : PortcullisServer.start(config);
         deployments.add(new Deployment(store, server));
         System.out.println("started " + PortcullisServer.war() + " (" + store + " store) in embedded Jetty at "
             + server.baseUrl());
@@ -708,6 +710,7 @@ public final class LoadBenchmark {
     md.append(String.join("; ", deployments.stream().map(d -> d.store() + switch (d.store()) {
       case "redis" -> " (Redis, nearCacheMillis 0)";
       case "redis-near" -> " (Redis, nearCacheMillis " + nearCacheMillis + ")";
+      case "memory-nometrics" -> " (Caffeine, metrics off: init-parameter portcullis.metrics=off)";
       default -> " (Caffeine)";
     }).toList()));
     if (stats != null) {

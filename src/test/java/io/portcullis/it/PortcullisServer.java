@@ -66,6 +66,8 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
 
   private final ConfigFile config;
   private final String contextPath;
+  /** More context init-parameters than the config's location. */
+  private final java.util.Map<String, String> initParameters = new java.util.LinkedHashMap<>();
   /** {@code null} until started and once stopped. */
   private Running running;
   /** The class (or other container) whose {@code beforeAll} started the server, so only its {@code afterAll} stops it. */
@@ -116,6 +118,17 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
     return path;
   }
 
+  /**
+   * A running server of this config file at the root context with these context
+   * init-parameters too (e.g. {@code portcullis.metrics=off}); close it.
+   */
+  public static PortcullisServer start(Path config, java.util.Map<String, String> initParameters) throws Exception {
+    PortcullisServer server = deploy(config);
+    server.initParameters.putAll(initParameters);
+    server.launch(config);
+    return server;
+  }
+
   /** A running server of this config file at the root context; close it. */
   public static PortcullisServer start(Path config) throws Exception {
     return start(config, "/");
@@ -164,6 +177,7 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
     if (configFile != null) {
       webapp.setInitParameter("portcullis.config", configFile.toAbsolutePath().toString());
     }
+    initParameters.forEach(webapp::setInitParameter);
     webapp.setThrowUnavailableOnStartupException(true);
     webapp.setTempDirectory(Files.createTempDirectory("portcullis-webapp").toFile());
     jetty.setHandler(webapp);
