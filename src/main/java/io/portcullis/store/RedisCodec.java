@@ -47,14 +47,17 @@ final class RedisCodec {
     o.addProperty("s", c.scope());
     o.addProperty("cc", c.codeChallenge());
     o.addProperty("cm", c.codeChallengeMethod());
+    o.addProperty("i", c.issuedAtEpochSecond());
     o.addProperty("e", c.expiresAt().getEpochSecond());
     return o.toString();
   }
 
+  /** A code; one written before codes carried {@code "i"} reads as issued at {@link AuthorizationCode#ISSUED_AT_UNKNOWN}. */
   static AuthorizationCode code(String json) {
     return decode("a code", json, o -> new AuthorizationCode(Long.parseLong(string(o, "g")), string(o, "c"),
         string(o, "u"), string(o, "r"),
         o.get("rs").getAsBoolean(), string(o, "s"), string(o, "cc"), string(o, "cm"),
+        o.has("i") ? Instant.ofEpochSecond(o.get("i").getAsLong()) : AuthorizationCode.ISSUED_AT_UNKNOWN,
         Instant.ofEpochSecond(o.get("e").getAsLong())));
   }
 

@@ -33,7 +33,12 @@ import java.util.zip.CheckedOutputStream;
 final class StoreSnapshot {
 
   private static final String MAGIC = "PORTCULLIS-SNAPSHOT";
-  private static final int VERSION = 1;
+  /**
+   * What {@link #write} writes. 2 added a code's issued-at; files of version 1, written before,
+   * are still read (their codes as issued at {@link AuthorizationCode#ISSUED_AT_UNKNOWN}).
+   */
+  static final int VERSION = 2;
+  private static final int OLDEST_READ = 1;
 
   /** The sections, in file order. */
   enum Kind { PENDING, CODE, USED_CODE, ACCESS_TOKEN, REFRESH_TOKEN, USED_REFRESH_TOKEN, REVOKED_GRANT, FAILURES }
@@ -108,6 +113,7 @@ final class StoreSnapshot {
         o.writeUTF(c.scope());
         nullable(o, c.codeChallenge());
         nullable(o, c.codeChallengeMethod());
+        o.writeLong(c.issuedAtEpochSecond()); // since version 2
         o.writeLong(c.expiresAtEpochSecond());
       });
       section(out, Kind.USED_CODE, contents.usedCodes, StoreSnapshot::usedCode);
@@ -251,8 +257,13 @@ final class StoreSnapshot {
     }
     long nowSecond = now.getEpochSecond();
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(body))) {
-      if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
-        throw new Unreadable("it is not a Portcullis snapshot of version " + VERSION);
+      if (!MAGIC.equals(in.readUTF())) {
+        throw new Unreadable("it is not a Portcullis snapshot");
+      }
+      int version = in.readInt();
+      if (version < OLDEST_READ || version > VERSION) {
+        throw new Unreadable("it is a Portcullis snapshot of version " + version + "; this store reads versions "
+            + OLDEST_READ + " to " + VERSION);
       }
       Map<SecretKey, PendingAuthorization> pending = section(in, Kind.PENDING, nowSecond, i -> {
         String clientId = i.readUTF();
@@ -269,7 +280,9 @@ final class StoreSnapshot {
       });
       Map<SecretKey, Expiring> codes = new java.util.LinkedHashMap<>(section(in, Kind.CODE, nowSecond,
           i -> new AuthorizationCode(i.readLong(), i.readUTF(), i.readUTF(), i.readUTF(), i.readBoolean(),
-              i.readUTF(), nullable(i), nullable(i), Instant.ofEpochSecond(i.readLong()))));
+              i.readUTF(), nullable(i), nullable(i),
+              version >= 2 ? Instant.ofEpochSecond(i.readLong()) : AuthorizationCode.ISSUED_AT_UNKNOWN,
+              Instant.ofEpochSecond(i.readLong()))));
       Map<SecretKey, CaffeineTokenStore.UsedCode> usedCodes = section(in, Kind.USED_CODE, nowSecond,
           StoreSnapshot::usedCode);
       Map<SecretKey, AccessToken> tokens = section(in, Kind.ACCESS_TOKEN, nowSecond,

@@ -1,6 +1,7 @@
 package io.portcullis.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,20 @@ class RedisTokenStoreTest extends TokenStoreContract {
     assertEquals("Redis holds an access token entry that cannot be read (IllegalArgumentException)",
         unreadable.getMessage());
     assertThrows(StoreUnavailableException.class, () -> store.redeemAuthorizationCode("code-x", in(60)));
+  }
+
+  /** A code a node wrote before codes carried their issued-at still redeems, as issued at an unknown time. */
+  @Test
+  void aCodeWrittenWithoutItsIssuedAtIsStillRead() {
+    long expires = in(600).getEpochSecond();
+    try (RedisClient redis = direct()) {
+      redis.set(RedisTokenStore.key(prefix, "c", "older-code"), "{\"g\":\"5\",\"c\":\"app\",\"u\":\"alice\","
+          + "\"r\":\"https://app.example/cb\",\"rs\":true,\"s\":\"email\",\"cc\":null,\"cm\":null,\"e\":" + expires + "}");
+    }
+    AuthorizationCode read = assertInstanceOf(CodeRedemption.Redeemed.class,
+        store.redeemAuthorizationCode("older-code", in(3600))).code();
+    assertEquals(new AuthorizationCode(5, "app", "alice", "https://app.example/cb", true, "email", null, null,
+        AuthorizationCode.ISSUED_AT_UNKNOWN, java.time.Instant.ofEpochSecond(expires)), read);
   }
 
   /** Access tokens are written compactly; whatever their fields hold, they read back as saved. */

@@ -63,7 +63,7 @@ abstract class TokenStoreContract {
 
   AuthorizationCode code(long grantId, long ttl) {
     return new AuthorizationCode(grantId, "app", "alice", "https://app.example/cb", true, "email",
-        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", in(ttl));
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", clock.instant(), in(ttl));
   }
 
   PendingAuthorization pending(long ttl) {
@@ -102,9 +102,11 @@ abstract class TokenStoreContract {
 
   @Test
   void aCodeIsRedeemedExactlyOnceHoweverManyTry() throws Exception {
-    store.saveAuthorizationCode("code", code(7, 600));
+    AuthorizationCode saved = code(7, 600);
+    store.saveAuthorizationCode("code", saved);
     List<CodeRedemption> redemptions = atOnce(64, () -> store.redeemAuthorizationCode("code", in(3600)));
-    assertEquals(1, redemptions.stream().filter(r -> r instanceof CodeRedemption.Redeemed).count());
+    assertEquals(List.of(new CodeRedemption.Redeemed(saved)),
+        redemptions.stream().filter(r -> r instanceof CodeRedemption.Redeemed).toList(), "as saved, every field");
     assertEquals(63, redemptions.stream().filter(r -> r instanceof CodeRedemption.AlreadyUsed).count());
     CodeRedemption.AlreadyUsed again = assertInstanceOf(CodeRedemption.AlreadyUsed.class,
         store.redeemAuthorizationCode("code", in(3600)));
