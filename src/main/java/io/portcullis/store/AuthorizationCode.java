@@ -23,7 +23,7 @@ public record AuthorizationCode(
     String codeChallenge,
     String codeChallengeMethod,
     Instant issuedAt,
-    Instant expiresAt) implements Expiring {
+    Instant expiresAt) implements Expiring, Issued {
 
   /**
    * The issued-at of a code stored without one (by a node or a snapshot older than cut-offs): as

@@ -126,6 +126,19 @@ final class RedisCodec {
         o.get("i").getAsLong(), o.get("e").getAsLong(), o.get("ge").getAsLong()));
   }
 
+  /**
+   * A cut-off as the cut-offs hash holds it: {@code "<cut-off> <until>"}, epoch seconds, written by
+   * the script that sets it. Its own {@code until}, since a hash field has no TTL of its own.
+   */
+  static CutOff cutOff(String value) {
+    return decode("a cut-off", value, v -> v.split(" ", -1), f -> {
+      if (f.length != 2) {
+        throw new IllegalArgumentException("2 fields expected");
+      }
+      return new CutOff(Long.parseLong(f[0]), Long.parseLong(f[1]));
+    });
+  }
+
   /** A spent code or refresh token: its grant and client, for a replay to revoke. */
   record Spent(long grantId, String clientId) {}
 

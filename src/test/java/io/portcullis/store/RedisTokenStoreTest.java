@@ -48,15 +48,39 @@ class RedisTokenStoreTest extends TokenStoreContract {
     store.revokeGrant(3, in(7200));
     store.recordAttempt("user:alice", Duration.ofSeconds(60));
     store.reserveLiveToken("other-app", 10);
+    store.revokeIssuedBefore(TokenStore.Subject.USER, "bob", clock.instant(), in(7200));
 
     try (RedisClient redis = direct()) {
       Set<String> keys = redis.keys(prefix + "*");
-      assertEquals(8, keys.size(), keys.toString()); // approval, code+spent, token, live set x2, spent refresh, grant, failures
+      // approval, code+spent, token, live set x2, spent refresh, grant, failures, cut-offs
+      assertEquals(9, keys.size(), keys.toString());
       long now = clock.millis();
       for (String key : keys) {
         long expiresAt = redis.pexpireTime(key);
         assertTrue(expiresAt > now && expiresAt <= now + 7_200_000, key + " expires at " + expiresAt);
       }
+    }
+  }
+
+  /**
+   * One hash holds every cut-off; it lives as long as the latest of them must be remembered, and
+   * holds only those not yet forgotten.
+   */
+  @Test
+  void theCutOffsHashLivesUntilItsLatestCutOffIsForgotten() {
+    store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", clock.instant(), in(600));
+    store.revokeIssuedBefore(TokenStore.Subject.USER, "alice", clock.instant(), in(7200));
+    store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "other-app", clock.instant(), in(60));
+    try (RedisClient redis = direct()) {
+      String key = prefix + "{n}";
+      assertEquals(in(7200).toEpochMilli(), redis.pexpireTime(key), "the latest until, never shortened");
+      assertEquals(Set.of("c:app", "u:alice", "c:other-app"), redis.hkeys(key));
+      clock.advanceSeconds(600);
+      store.revokeIssuedBefore(TokenStore.Subject.USER, "bob", clock.instant(), in(60));
+      assertEquals(Set.of("u:alice", "u:bob"), redis.hkeys(key), "the forgotten ones dropped");
+      assertEquals(clock.instant().minusSeconds(600).getEpochSecond() + " " + in(6600).getEpochSecond(),
+          redis.hget(key, "u:alice"), "the cut-off and its own until, epoch seconds");
+      assertEquals(in(6600).toEpochMilli(), redis.pexpireTime(key));
     }
   }
 
@@ -71,6 +95,11 @@ class RedisTokenStoreTest extends TokenStoreContract {
     assertEquals("Redis holds an access token entry that cannot be read (IllegalArgumentException)",
         unreadable.getMessage());
     assertThrows(StoreUnavailableException.class, () -> store.redeemAuthorizationCode("code-x", in(60)));
+    store.saveAccessToken("at-y", token(1, "app", 600));
+    try (RedisClient redis = direct()) {
+      redis.hset(prefix + "{n}", "c:app", "not a cut-off");
+    }
+    assertThrows(StoreUnavailableException.class, () -> store.findAccessToken("at-y"));
   }
 
   /** A code a node wrote before codes carried their issued-at still redeems, as issued at an unknown time. */

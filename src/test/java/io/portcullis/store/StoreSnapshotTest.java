@@ -55,6 +55,12 @@ class StoreSnapshotTest {
     before.saveRefreshToken("rotated", refresh(7, 7200));
     before.rotateRefreshToken("rotated", "app", MutableClock.START.plusSeconds(7200));
     before.recordAttempt("user:alice", Duration.ofSeconds(300));
+    before.revokeIssuedBefore(TokenStore.Subject.CLIENT, "compromised-app", MutableClock.START,
+        MutableClock.START.plusSeconds(3600));
+    before.revokeIssuedBefore(TokenStore.Subject.USER, "mallory", MutableClock.START,
+        MutableClock.START.plusSeconds(3600));
+    before.revokeIssuedBefore(TokenStore.Subject.USER, "briefly", MutableClock.START,
+        MutableClock.START.plusSeconds(30));
     before.close();
   }
 
@@ -85,6 +91,10 @@ class StoreSnapshotTest {
       assertInstanceOf(RefreshRotation.AlreadyUsed.class, after.rotateRefreshToken("rotated", "app",
           clock.instant().plusSeconds(7200)), "a rotated refresh token stays spent");
       assertEquals(1, after.failures("user:alice").count());
+      assertEquals(Optional.of(MutableClock.START), after.cutoff(TokenStore.Subject.CLIENT, "compromised-app"));
+      assertEquals(Optional.of(MutableClock.START), after.cutoff(TokenStore.Subject.USER, "mallory"));
+      assertEquals(Optional.empty(), after.cutoff(TokenStore.Subject.USER, "briefly"), "forgotten meanwhile");
+      assertEquals(Optional.empty(), after.cutoff(TokenStore.Subject.CLIENT, "mallory"), "each kind apart");
       assertEquals(1, after.liveAccessTokens("app"), "live tokens are counted for the quota again");
     } finally {
       after.close();
