@@ -448,8 +448,9 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>} or
-   * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription starts or ends, since
+   * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>},
+   * {@code g:<grant id>}, or a cut-off's {@code c:<client id>} or {@code u:<username>};
+   * {@code maybeMissed} runs whenever the subscription starts or ends, since
    * messages may have been missed meanwhile. Keeps listening — through dropped connections and
    * Sentinel failovers — until {@link #close()} ({@link RevocationListener}).
    */
@@ -468,6 +469,9 @@ public final class RedisTokenStore implements TokenStore {
     Object inForce = eval(SET_CUT_OFF, List.of(cutOffsKey()), cutOffField(kind, id),
         Long.toString(asked.atEpochSecond()), Long.toString(asked.expiresAtEpochSecond()),
         Long.toString(clock.instant().getEpochSecond()));
+    // Announced even when a later cut-off was in force: a retry after a failure here must still
+    // reach the other nodes' near-caches.
+    call(r -> r.publish(revocations, cutOffField(kind, id)));
     return Instant.ofEpochSecond((Long) inForce);
   }
 

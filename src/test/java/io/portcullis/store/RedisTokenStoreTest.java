@@ -26,6 +26,11 @@ class RedisTokenStoreTest extends TokenStoreContract {
   @Override
   protected TokenStore newStore() {
     prefix = "test" + TEST.incrementAndGet() + ":";
+    return node();
+  }
+
+  /** Another node on the same Redis, with the same key prefix. */
+  private RedisTokenStore node() {
     RedisSettings settings = new RedisSettings(URI.create(redis.uri()), List.of(), null, List.of(), null,
         prefix, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO);
     return new RedisTokenStore(settings, clock, name -> null);
@@ -81,6 +86,40 @@ class RedisTokenStoreTest extends TokenStoreContract {
       assertEquals(clock.instant().minusSeconds(600).getEpochSecond() + " " + in(6600).getEpochSecond(),
           redis.hget(key, "u:alice"), "the cut-off and its own until, epoch seconds");
       assertEquals(in(6600).toEpochMilli(), redis.pexpireTime(key));
+    }
+  }
+
+  /**
+   * A cut-off set on one node reaches another node's near-cache at once (pub/sub), not after its
+   * minute: the tokens of that client, then of that user, are refused there (that nothing else is
+   * dropped, NearCacheTest shows).
+   */
+  @Test
+  void aCutOffOnOneNodeReachesAnotherNodesNearCache() throws Exception {
+    try (RedisTokenStore otherNode = node()) {
+      NearCache nearCache = new NearCache(otherNode, Duration.ofMinutes(1), clock);
+      AtomicInteger subscribed = new AtomicInteger();
+      otherNode.onRevocation(nearCache::revoked, () -> {
+        nearCache.clear();
+        subscribed.incrementAndGet();
+      });
+      RevocationListenerTest.awaitTrue(() -> subscribed.get() == 1, "the other node listens");
+      store.saveAccessToken("app-alice", token(1, "app", "alice", 3600));
+      store.saveAccessToken("other-alice", token(2, "other-app", "alice", 3600));
+      store.saveAccessToken("other-bob", token(3, "other-app", "bob", 3600));
+      for (String token : List.of("app-alice", "other-alice", "other-bob")) {
+        assertTrue(nearCache.findAccessToken(token).isPresent(), token + " now in the other node's near-cache");
+      }
+
+      store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", clock.instant(), in(7200));
+      RevocationListenerTest.awaitTrue(() -> nearCache.findAccessToken("app-alice").isEmpty(),
+          "the other node refuses the client's token");
+      assertTrue(nearCache.findAccessToken("other-alice").isPresent(), "another client's token");
+
+      store.revokeIssuedBefore(TokenStore.Subject.USER, "alice", clock.instant(), in(7200));
+      RevocationListenerTest.awaitTrue(() -> nearCache.findAccessToken("other-alice").isEmpty(),
+          "the other node refuses the user's token");
+      assertTrue(nearCache.findAccessToken("other-bob").isPresent(), "another user's token");
     }
   }
 
