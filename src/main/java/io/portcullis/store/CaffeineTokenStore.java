@@ -285,7 +285,7 @@ public final class CaffeineTokenStore implements TokenStore {
         return null;
       }
       if (current instanceof AuthorizationCode fresh) {
-        if (refused(fresh)) {
+        if (cutOff(fresh)) {
           return null; // Unknown, and no spent marker: a second presentation must revoke nothing either
         }
         outcome[0] = new CodeRedemption.Redeemed(fresh);
@@ -443,8 +443,16 @@ public final class CaffeineTokenStore implements TokenStore {
 
   /** Whether its grant is revoked, or a cut-off of its client or of its user refuses it. */
   private boolean refused(Issued issued) {
-    return revokedGrants.getIfPresent(issued.grantId()) != null
-        || refuses(clientCutOffs.getIfPresent(issued.clientId()), issued)
+    return revokedGrants.getIfPresent(issued.grantId()) != null || cutOff(issued);
+  }
+
+  /**
+   * Whether a cut-off of its client or of its user refuses it. A code is checked against this
+   * alone, not its grant: a replay racing the redemption revokes the grant, and the one redemption
+   * must still get its answer (its tokens die with the grant).
+   */
+  private boolean cutOff(Issued issued) {
+    return refuses(clientCutOffs.getIfPresent(issued.clientId()), issued)
         || issued.username() != null && refuses(userCutOffs.getIfPresent(issued.username()), issued);
   }
 

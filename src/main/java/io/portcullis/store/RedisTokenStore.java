@@ -301,7 +301,9 @@ public final class RedisTokenStore implements TokenStore {
         if (expired(redeemed)) {
           return new CodeRedemption.Unknown();
         }
-        if (refused(redeemed)) {
+        // Cut-offs alone, not the grant: a replay racing this redemption revokes the grant, and this
+        // one must still get its answer (its tokens die with the grant).
+        if (cutOff(redeemed, call(r -> r.hmget(cutOffsKey(), cutOffFields(redeemed))))) {
           // Unknown, now and when presented again: its spent marker goes, so that no second
           // presentation is taken for a replay and revokes anything. (A presentation racing this
           // one may still see the marker: it revokes a grant that never issued a token.)
@@ -491,20 +493,30 @@ public final class RedisTokenStore implements TokenStore {
    * could read them together).
    */
   private boolean refused(Issued issued) {
-    String[] fields = issued.username() == null ? new String[] {cutOffField(Subject.CLIENT, issued.clientId())}
-        : new String[] {cutOffField(Subject.CLIENT, issued.clientId()), cutOffField(Subject.USER, issued.username())};
     boolean grantRevoked;
     List<String> cutOffs;
     try (AbstractPipeline pipeline = redis.pipelined()) {
       Response<Boolean> revoked = pipeline.exists(grantKey(issued.grantId()));
-      Response<List<String>> values = pipeline.hmget(cutOffsKey(), fields);
+      Response<List<String>> values = pipeline.hmget(cutOffsKey(), cutOffFields(issued));
       pipeline.sync();
       grantRevoked = revoked.get();
       cutOffs = values.get();
     } catch (JedisException | IllegalStateException e) {
       throw unavailable(e); // IllegalStateException: a Cluster node's part went unanswered
     }
-    return grantRevoked || cutOffs.stream().filter(java.util.Objects::nonNull).map(RedisCodec::cutOff)
+    return grantRevoked || cutOff(issued, cutOffs);
+  }
+
+  /** The fields of its client's and its user's cut-offs. */
+  private static String[] cutOffFields(Issued issued) {
+    String client = cutOffField(Subject.CLIENT, issued.clientId());
+    return issued.username() == null ? new String[] {client}
+        : new String[] {client, cutOffField(Subject.USER, issued.username())};
+  }
+
+  /** Whether one of {@code values}, read from {@link #cutOffFields}, refuses it. */
+  private boolean cutOff(Issued issued, List<String> values) {
+    return values.stream().filter(java.util.Objects::nonNull).map(RedisCodec::cutOff)
         .flatMap(c -> inForce(c).stream()).anyMatch(c -> c.refuses(issued.issuedAtEpochSecond()));
   }
 

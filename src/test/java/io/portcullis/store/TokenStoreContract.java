@@ -129,6 +129,24 @@ abstract class TokenStoreContract {
     assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode("never-issued", in(3600)));
   }
 
+  /** As the token endpoint does: a replay revokes the grant — and the one redemption still wins. */
+  @Test
+  void aReplayRacingTheRedemptionDoesNotUndoItsWinner() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String code = "race-" + round;
+      store.saveAuthorizationCode(code, code(40 + round, 600));
+      List<CodeRedemption> redemptions = atOnce(50, () -> {
+        CodeRedemption redemption = store.redeemAuthorizationCode(code, in(3600));
+        if (redemption instanceof CodeRedemption.AlreadyUsed used) {
+          store.revokeGrant(used.grantId(), in(3600));
+        }
+        return redemption;
+      });
+      assertEquals(1, redemptions.stream().filter(r -> r instanceof CodeRedemption.Redeemed).count(),
+          "round " + round);
+    }
+  }
+
   @Test
   void anExpiredCodeIsUnknown() {
     store.saveAuthorizationCode("code", code(7, 60));
