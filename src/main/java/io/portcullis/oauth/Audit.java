@@ -26,7 +26,8 @@ import java.util.Map;
  * {@code code_replay} ({@code grant_revoked}, or {@code refused} for another client's code),
  * {@code refresh_reuse} ({@code grant_revoked}), {@code revocation} ({@code revoked},
  * {@code unknown_token}, with {@code token_type}), {@code operator_authentication} ({@code failed},
- * {@code forbidden}, {@code locked}, {@code busy}).
+ * {@code forbidden}, {@code locked}, {@code busy}), {@code incident_revocation} ({@code revoked},
+ * with {@code client_id} or {@code user}, {@code operator} and the {@code cutoff} in force).
  *
  * <p>A {@code locked} line is written once a minute at most for the same event, client, user and
  * address: an attacker hammering a lock must not flood the log and bury everything else.

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,9 +286,10 @@ public final class AuthorizeService {
     }
     audit.record("approval", "approved", client.clientId(), user.get(), address, "scope", pending.scope());
     String code = random.code();
+    Instant approved = clock.instant();
     store.saveAuthorizationCode(code, new AuthorizationCode(random.grantId(), client.clientId(), user.get(),
         pending.redirectUri(), pending.redirectUriSent(), pending.scope(), pending.codeChallenge(),
-        pending.codeChallengeMethod(), clock.instant().plus(config.authorizationCodeTtl())));
+        pending.codeChallengeMethod(), approved, approved.plus(config.authorizationCodeTtl())));
     Map<String, String> response = new LinkedHashMap<>();
     response.put("code", code);
     if (pending.state() != null) {

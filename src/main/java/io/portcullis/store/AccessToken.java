@@ -16,7 +16,7 @@ public record AccessToken(
     String username,
     String scope,
     long issuedAtEpochSecond,
-    long expiresAtEpochSecond) implements Expiring {
+    long expiresAtEpochSecond) implements Expiring, Issued {
 
   public AccessToken {
     Objects.requireNonNull(clientId, "clientId");

@@ -46,6 +46,9 @@ public final class CaffeineTokenStore implements TokenStore {
   /** Rotated refresh tokens, remembered as long as their successors may live. */
   private final Cache<SecretKey, UsedCode> usedRefreshTokens;
   private final Cache<Long, RevokedGrant> revokedGrants;
+  /** Incident cut-offs by client id and by username ({@link #revokeIssuedBefore}): few, each until its own expiry. */
+  private final Cache<String, CutOff> clientCutOffs;
+  private final Cache<String, CutOff> userCutOffs;
   /** Failed passwords and secrets per subject (throttling); each entry lives as long as its window. */
   private final Cache<SecretKey, FailureCount> failures;
 
@@ -54,6 +57,9 @@ public final class CaffeineTokenStore implements TokenStore {
    * filling this bound to push out another subject's counter is itself throttled.
    */
   static final long MAX_FAILURE_COUNTERS = 200_000;
+
+  /** Cut-offs kept at most per kind: far more than incidents ever call for, yet no way to exhaust the heap. */
+  static final long MAX_CUT_OFFS = 100_000;
 
   /** What a code or refresh token becomes once spent: enough to revoke its grant if reused. */
   record UsedCode(long grantId, String clientId, long expiresAtEpochSecond) implements Expiring {}
@@ -82,6 +88,8 @@ public final class CaffeineTokenStore implements TokenStore {
     // Revocations must outlive eviction pressure: bounded only as a last resort.
     this.revokedGrants = memory("revoked_grants", "revoked grants", Math.max(settings.maxAccessTokens(), 1_000_000),
         ticker);
+    this.clientCutOffs = memory("client_cut_offs", "client cut-offs", MAX_CUT_OFFS, ticker);
+    this.userCutOffs = memory("user_cut_offs", "user cut-offs", MAX_CUT_OFFS, ticker);
     this.failures = cache("failure_counters", MAX_FAILURE_COUNTERS, ticker);
     this.snapshotFile = settings.snapshotFile().orElse(null);
     if (snapshotFile != null) {
@@ -124,6 +132,8 @@ public final class CaffeineTokenStore implements TokenStore {
       refreshTokens.putAll(contents.refreshTokens);
       usedRefreshTokens.putAll(contents.usedRefreshTokens);
       revokedGrants.putAll(contents.revokedGrants);
+      clientCutOffs.putAll(contents.clientCutOffs);
+      userCutOffs.putAll(contents.userCutOffs);
       failures.putAll(contents.failures);
       java.nio.file.Files.delete(loading);
       LOG.log(System.Logger.Level.INFO, "restored " + contents.size() + " live entries (" + contents.tokens.size()
@@ -197,6 +207,8 @@ public final class CaffeineTokenStore implements TokenStore {
     entries.put("spent_codes", usedCodes.estimatedSize());
     entries.put("spent_refresh_tokens", usedRefreshTokens.estimatedSize());
     entries.put("revoked_grants", revokedGrants.estimatedSize());
+    entries.put("client_cut_offs", clientCutOffs.estimatedSize());
+    entries.put("user_cut_offs", userCutOffs.estimatedSize());
     entries.put("failure_counters", failures.estimatedSize());
     return entries;
   }
@@ -305,6 +317,9 @@ public final class CaffeineTokenStore implements TokenStore {
         return null;
       }
       if (current instanceof AuthorizationCode fresh) {
+        if (cutOff(fresh)) {
+          return null; // Unknown, and no spent marker: a second presentation must revoke nothing either
+        }
         outcome[0] = new CodeRedemption.Redeemed(fresh);
         marker[0] = new UsedCode(fresh.grantId(), fresh.clientId(), rememberUsedUntil.getEpochSecond());
         return marker[0];
@@ -380,8 +395,7 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public Optional<AccessToken> findAccessToken(String token) {
-    return live(tokens.getIfPresent(SecretKey.of(token)))
-        .filter(t -> revokedGrants.getIfPresent(t.grantId()) == null);
+    return live(tokens.getIfPresent(SecretKey.of(token))).filter(t -> !refused(t));
   }
 
   @Override
@@ -401,8 +415,7 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public Optional<RefreshToken> findRefreshToken(String token) {
-    return live(refreshTokens.getIfPresent(SecretKey.of(token)))
-        .filter(t -> revokedGrants.getIfPresent(t.grantId()) == null);
+    return live(refreshTokens.getIfPresent(SecretKey.of(token))).filter(t -> !refused(t));
   }
 
   @Override
@@ -416,7 +429,7 @@ public final class CaffeineTokenStore implements TokenStore {
       if (current.isExpired(clock)) {
         return null;
       }
-      if (!current.clientId().equals(clientId) || revokedGrants.getIfPresent(current.grantId()) != null) {
+      if (!current.clientId().equals(clientId) || refused(current)) {
         return current;
       }
       usedRefreshTokens.put(k, new UsedCode(current.grantId(), current.clientId(), rememberUsedUntil.getEpochSecond()));
@@ -430,7 +443,7 @@ public final class CaffeineTokenStore implements TokenStore {
     }
     Optional<RefreshToken> left = Optional.ofNullable(refreshTokens.getIfPresent(key));
     if (left.isPresent() && left.get().clientId().equals(clientId)) {
-      return new RefreshRotation.Unknown(); // its grant is revoked
+      return new RefreshRotation.Unknown(); // its grant is revoked, or a cut-off refuses it
     }
     Optional<UsedCode> used = live(usedRefreshTokens.getIfPresent(key));
     if (used.isPresent()) {
@@ -442,6 +455,41 @@ public final class CaffeineTokenStore implements TokenStore {
   @Override
   public void revokeGrant(long grantId, Instant until) {
     revokedGrants.put(grantId, new RevokedGrant(until.getEpochSecond()));
+  }
+
+  @Override
+  public Instant revokeIssuedBefore(Subject kind, String id, Instant cutoff, Instant until) {
+    // merge is atomic per key: of concurrent cut-offs the latest stays, whatever their order.
+    return cutOffs(kind).asMap().merge(id, CutOff.of(cutoff, until),
+        (current, asked) -> current.isExpired(clock) ? asked : current.andThen(asked)).at();
+  }
+
+  @Override
+  public Optional<Instant> cutoff(Subject kind, String id) {
+    return live(cutOffs(kind).getIfPresent(id)).map(CutOff::at);
+  }
+
+  private Cache<String, CutOff> cutOffs(Subject kind) {
+    return kind == Subject.CLIENT ? clientCutOffs : userCutOffs;
+  }
+
+  /** Whether its grant is revoked, or a cut-off of its client or of its user refuses it. */
+  private boolean refused(Issued issued) {
+    return revokedGrants.getIfPresent(issued.grantId()) != null || cutOff(issued);
+  }
+
+  /**
+   * Whether a cut-off of its client or of its user refuses it. A code is checked against this
+   * alone, not its grant: a replay racing the redemption revokes the grant, and the one redemption
+   * must still get its answer (its tokens die with the grant).
+   */
+  private boolean cutOff(Issued issued) {
+    return refuses(clientCutOffs.getIfPresent(issued.clientId()), issued)
+        || issued.username() != null && refuses(userCutOffs.getIfPresent(issued.username()), issued);
+  }
+
+  private boolean refuses(CutOff cutOff, Issued issued) {
+    return cutOff != null && !cutOff.isExpired(clock) && cutOff.refuses(issued.issuedAtEpochSecond());
   }
 
   @Override
@@ -463,6 +511,8 @@ public final class CaffeineTokenStore implements TokenStore {
     refreshTokens.cleanUp();
     usedRefreshTokens.cleanUp();
     revokedGrants.cleanUp();
+    clientCutOffs.cleanUp();
+    userCutOffs.cleanUp();
   }
 
   @Override
@@ -477,20 +527,23 @@ public final class CaffeineTokenStore implements TokenStore {
     refreshTokens.invalidateAll();
     usedRefreshTokens.invalidateAll();
     revokedGrants.invalidateAll();
+    clientCutOffs.invalidateAll();
+    userCutOffs.invalidateAll();
     failures.invalidateAll();
   }
   /** Writes every live entry to the snapshot file, for the next start (graceful shutdown). */
   private void save() {
     try {
       tokens.cleanUp();
-      // Tokens of revoked grants are dead already: they are left behind.
+      // Tokens of revoked grants or cut off are dead already: they are left behind.
       Map<SecretKey, AccessToken> liveTokens = new java.util.HashMap<>(tokens.asMap());
-      liveTokens.values().removeIf(t -> revokedGrants.getIfPresent(t.grantId()) != null);
+      liveTokens.values().removeIf(this::refused);
       Map<SecretKey, RefreshToken> liveRefreshTokens = new java.util.HashMap<>(refreshTokens.asMap());
-      liveRefreshTokens.values().removeIf(t -> revokedGrants.getIfPresent(t.grantId()) != null);
+      liveRefreshTokens.values().removeIf(this::refused);
       StoreSnapshot.Contents contents = new StoreSnapshot.Contents(Map.copyOf(pending.asMap()),
           Map.copyOf(codes.asMap()), Map.copyOf(usedCodes.asMap()), liveTokens, liveRefreshTokens,
-          Map.copyOf(usedRefreshTokens.asMap()), Map.copyOf(revokedGrants.asMap()), Map.copyOf(failures.asMap()));
+          Map.copyOf(usedRefreshTokens.asMap()), Map.copyOf(revokedGrants.asMap()), Map.copyOf(failures.asMap()),
+          Map.copyOf(clientCutOffs.asMap()), Map.copyOf(userCutOffs.asMap()));
       StoreSnapshot.write(snapshotFile, contents);
       LOG.log(System.Logger.Level.INFO, "saved " + contents.size() + " live entries to " + snapshotFile);
     } catch (java.io.IOException | RuntimeException e) {

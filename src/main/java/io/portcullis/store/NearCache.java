@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * message be lost, or the subscription drop (the whole near-cache is then emptied), a revoked
  * token passes here for at most {@code nearCacheMillis} — the documented bound. Only tokens that
  * were found are kept, never past their own expiry.
+ *
+ * <p>A cut-off of a client or a user drops that client's or that user's tokens, and only those:
+ * emptying the whole near-cache on every node would send every request of every other client to
+ * Redis at once, in the middle of an incident. Cut-offs are rare, so looking through the entries
+ * (at most 100,000) is cheap.
  */
 public final class NearCache implements AccessTokenLookup {
 
@@ -57,25 +62,37 @@ public final class NearCache implements AccessTokenLookup {
     return found;
   }
 
-  /** A revocation from any node: {@code t:<hash>} for one token, {@code g:<id>} for a grant. */
+  /**
+   * A revocation from any node: {@code t:<hash>} for one token, {@code g:<id>} for a grant,
+   * {@code c:<client id>} or {@code u:<username>} for a cut-off ({@link TokenStore#revokeIssuedBefore}).
+   */
   public void revoked(String message) {
     revocations.incrementAndGet();
+    String about = message.substring(Math.min(2, message.length()));
     if (message.startsWith("t:")) {
       try {
-        validated.invalidate(SecretKey.fromHex(message.substring(2)));
+        validated.invalidate(SecretKey.fromHex(about));
       } catch (IllegalArgumentException e) {
         validated.invalidateAll(); // not a message of ours: be safe
       }
     } else if (message.startsWith("g:")) {
       try {
-        long grantId = Long.parseLong(message.substring(2));
-        validated.asMap().values().removeIf(v -> v.token().grantId() == grantId);
+        long grantId = Long.parseLong(about);
+        drop(token -> token.grantId() == grantId);
       } catch (NumberFormatException e) {
         validated.invalidateAll();
       }
+    } else if (message.startsWith("c:")) {
+      drop(token -> token.clientId().equals(about));
+    } else if (message.startsWith("u:")) {
+      drop(token -> about.equals(token.username()));
     } else {
       validated.invalidateAll();
     }
+  }
+
+  private void drop(java.util.function.Predicate<AccessToken> revoked) {
+    validated.asMap().values().removeIf(v -> revoked.test(v.token()));
   }
 
   /** Everything: the subscription dropped, and messages may have been missed meanwhile. */

@@ -47,14 +47,17 @@ final class RedisCodec {
     o.addProperty("s", c.scope());
     o.addProperty("cc", c.codeChallenge());
     o.addProperty("cm", c.codeChallengeMethod());
+    o.addProperty("i", c.issuedAtEpochSecond());
     o.addProperty("e", c.expiresAt().getEpochSecond());
     return o.toString();
   }
 
+  /** A code; one written before codes carried {@code "i"} reads as issued at {@link AuthorizationCode#ISSUED_AT_UNKNOWN}. */
   static AuthorizationCode code(String json) {
     return decode("a code", json, o -> new AuthorizationCode(Long.parseLong(string(o, "g")), string(o, "c"),
         string(o, "u"), string(o, "r"),
         o.get("rs").getAsBoolean(), string(o, "s"), string(o, "cc"), string(o, "cm"),
+        o.has("i") ? Instant.ofEpochSecond(o.get("i").getAsLong()) : AuthorizationCode.ISSUED_AT_UNKNOWN,
         Instant.ofEpochSecond(o.get("e").getAsLong())));
   }
 
@@ -121,6 +124,19 @@ final class RedisCodec {
     return decode("a refresh token", json, o -> new RefreshToken(Long.parseLong(string(o, "g")), string(o, "c"),
         string(o, "u"), string(o, "s"),
         o.get("i").getAsLong(), o.get("e").getAsLong(), o.get("ge").getAsLong()));
+  }
+
+  /**
+   * A cut-off as the cut-offs hash holds it: {@code "<cut-off> <until>"}, epoch seconds, written by
+   * the script that sets it. Its own {@code until}, since a hash field has no TTL of its own.
+   */
+  static CutOff cutOff(String value) {
+    return decode("a cut-off", value, v -> v.split(" ", -1), f -> {
+      if (f.length != 2) {
+        throw new IllegalArgumentException("2 fields expected");
+      }
+      return new CutOff(Long.parseLong(f[0]), Long.parseLong(f[1]));
+    });
   }
 
   /** A spent code or refresh token: its grant and client, for a replay to revoke. */

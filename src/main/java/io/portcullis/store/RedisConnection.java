@@ -7,9 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -40,6 +45,8 @@ final class RedisConnection implements AutoCloseable {
   private final JedisClientConfig clientConfig;
   private final AtomicInteger nextSeed = new AtomicInteger();
   private volatile UnifiedJedis client;
+  /** Sends the parts of a Cluster pipeline to their nodes side by side (see {@link #pipelined()}). */
+  private final ExecutorService clusterPipelines;
   private volatile boolean closed;
   private long failedAtNanos;
   private String failure;
@@ -48,6 +55,32 @@ final class RedisConnection implements AutoCloseable {
   RedisConnection(RedisSettings settings, Function<String, String> environment) {
     this.settings = settings;
     this.clientConfig = clientConfig(settings, environment);
+    this.clusterPipelines = settings.isCluster() ? clusterPipelineThreads() : null;
+  }
+
+  /**
+   * Commands sent together, whose answers come back in one round trip: keys of different hash
+   * slots, which no script may touch together on a Cluster. There each node's part goes to it on a
+   * thread of one pool kept for the purpose (left to itself, Jedis would start and stop a pool of
+   * its own for every pipeline that spans nodes). A Cluster pipeline does not follow a MOVED
+   * redirection: while slots move its answers are errors, which callers deny on.
+   *
+   * <p>A part whose node cannot be reached leaves its answers unset ({@code Response.get()} then
+   * throws {@link IllegalStateException}), which callers must deny on too.
+   */
+  AbstractPipeline pipelined() {
+    UnifiedJedis made = client();
+    return made instanceof RedisClusterClient cluster ? cluster.pipelined(clusterPipelines) : made.pipelined();
+  }
+
+  /** Up to a thread per pooled connection; past that, the caller sends its part itself. */
+  private static ExecutorService clusterPipelineThreads() {
+    AtomicInteger made = new AtomicInteger();
+    return new ThreadPoolExecutor(0, POOL_SIZE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+      Thread thread = new Thread(task, "portcullis-redis-pipeline-" + made.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }, new ThreadPoolExecutor.CallerRunsPolicy());
   }
 
   /** The client; made now if it was not yet. */
@@ -115,6 +148,9 @@ final class RedisConnection implements AutoCloseable {
     }
     if (made != null) {
       made.close();
+    }
+    if (clusterPipelines != null) {
+      clusterPipelines.shutdown();
     }
   }
 

@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -25,6 +27,12 @@ import redis.clients.jedis.params.SetParams;
  * Any Redis error or timeout ({@code commandTimeoutMillis}) is a {@link StoreUnavailableException}:
  * callers then deny, never grant. Entries are also checked against the injected clock when read,
  * as the memory store does, so expiry is exact to the second whatever Redis's own timing.
+ *
+ * <p>Cut-offs ({@link #revokeIssuedBefore}) live in one small hash, {@code prefix{n}}, field
+ * {@code c:<client id>} or {@code u:<username>}, value {@code "<cut-off> <until>"} in epoch seconds
+ * (a field has no TTL of its own before Redis 7.4; the key's TTL is the latest {@code until}). A
+ * token check reads its grant's revocation and its two cut-offs in one pipeline: one round trip,
+ * after the one that found the token.
  */
 public final class RedisTokenStore implements TokenStore {
 
@@ -128,6 +136,29 @@ public final class RedisTokenStore implements TokenStore {
       + "if ARGV[1] ~= '' then add(KEYS[1], ARGV[1], -1) end\n"
       + "if ARGV[2] ~= '' then add(KEYS[1], ARGV[2], 1) end return 1";
   private static final String LIVE_PLACES = LIVE_COUNT + "\nreturn live(KEYS[1], tonumber(ARGV[1]))";
+  /**
+   * KEYS: the cut-offs. ARGV: field, cut-off (s), until (s), now (s). Only raises the field's
+   * cut-off (and its until); drops the fields forgotten by now, so the hash holds only what is in
+   * force; extends the key's TTL to the latest until. Returns the cut-off in force (s).
+   */
+  private static final String SET_CUT_OFF = String.join("\n",
+      "local function parse(v)",
+      "  local at, u = string.match(v or '', '^(-?%d+) (-?%d+)$')",
+      "  return tonumber(at), tonumber(u)",
+      "end",
+      "local all = redis.call('HGETALL', KEYS[1])",
+      "for i = 1, #all, 2 do",
+      "  local _, u = parse(all[i + 1])",
+      "  if u and u <= tonumber(ARGV[4]) then redis.call('HDEL', KEYS[1], all[i]) end",
+      "end",
+      "local at, u = tonumber(ARGV[2]), tonumber(ARGV[3])",
+      "local was, wasUntil = parse(redis.call('HGET', KEYS[1], ARGV[1]))",
+      "if was then at = math.max(at, was) u = math.max(u, wasUntil) end",
+      "redis.call('HSET', KEYS[1], ARGV[1], string.format('%d %d', at, u))",
+      "if redis.call('PEXPIRETIME', KEYS[1]) < u * 1000 then",
+      "  redis.call('PEXPIREAT', KEYS[1], string.format('%d000', u))",
+      "end",
+      "return at");
   /** Width of the live-count buckets. */
   static final long LIVE_BUCKET_SECONDS = 60;
 
@@ -177,13 +208,26 @@ public final class RedisTokenStore implements TokenStore {
     return prefix + "{l:" + clientId + "}";
   }
 
+  private String cutOffsKey() {
+    return prefix + "{n}";
+  }
+
+  /** A cut-off's field in the cut-offs hash: {@code c:<client id>} or {@code u:<username>}. */
+  static String cutOffField(Subject kind, String id) {
+    return (kind == Subject.CLIENT ? "c:" : "u:") + id;
+  }
+
   /** Any Redis failure, as the one exception callers deny on. */
   private <T> T call(Function<UnifiedJedis, T> command) {
     try {
       return command.apply(redis.client());
     } catch (JedisException e) {
-      throw new StoreUnavailableException("Redis: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw unavailable(e);
     }
+  }
+
+  private static StoreUnavailableException unavailable(RuntimeException e) {
+    return new StoreUnavailableException("Redis: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
   }
 
   private Object eval(String script, List<String> keys, String... args) {
@@ -254,7 +298,19 @@ public final class RedisTokenStore implements TokenStore {
     switch ((String) answer.get(0)) {
       case "fresh" -> {
         AuthorizationCode redeemed = RedisCodec.code((String) answer.get(1));
-        return expired(redeemed) ? new CodeRedemption.Unknown() : new CodeRedemption.Redeemed(redeemed);
+        if (expired(redeemed)) {
+          return new CodeRedemption.Unknown();
+        }
+        // Cut-offs alone, not the grant: a replay racing this redemption revokes the grant, and this
+        // one must still get its answer (its tokens die with the grant).
+        if (cutOff(redeemed, call(r -> r.hmget(cutOffsKey(), cutOffFields(redeemed))))) {
+          // Unknown, now and when presented again: its spent marker goes, so that no second
+          // presentation is taken for a replay and revokes anything. (A presentation racing this
+          // one may still see the marker: it revokes a grant that never issued a token.)
+          call(r -> r.del(spentKey("c", code)));
+          return new CodeRedemption.Unknown();
+        }
+        return new CodeRedemption.Redeemed(redeemed);
       }
       case "spent" -> {
         RedisCodec.Spent spent = RedisCodec.spent((String) answer.get(1));
@@ -312,7 +368,7 @@ public final class RedisTokenStore implements TokenStore {
       return Optional.empty();
     }
     AccessToken found = RedisCodec.accessToken(json);
-    if (expired(found) || grantRevoked(found.grantId())) {
+    if (expired(found) || refused(found)) {
       return Optional.empty();
     }
     return Optional.of(found);
@@ -350,7 +406,7 @@ public final class RedisTokenStore implements TokenStore {
       return Optional.empty();
     }
     RefreshToken found = RedisCodec.refreshToken(json);
-    if (expired(found) || grantRevoked(found.grantId())) {
+    if (expired(found) || refused(found)) {
       return Optional.empty();
     }
     return Optional.of(found);
@@ -358,10 +414,11 @@ public final class RedisTokenStore implements TokenStore {
 
   @Override
   public RefreshRotation rotateRefreshToken(String token, String clientId, Instant rememberUsedUntil) {
-    // The grant is checked before the rotation, not after: a replay racing it revokes the grant,
-    // and the one that rotated must still get its answer (its new tokens die with the grant).
+    // The grant and the cut-offs are checked before the rotation, not after: a replay racing it
+    // revokes the grant, and the one that rotated must still get its answer (its new tokens die
+    // with the grant); and a refresh token that is cut off never rotates into a fresh pair.
     String current = call(r -> r.hget(key("r", token), "v"));
-    if (current != null && grantRevoked(RedisCodec.refreshToken(current).grantId())) {
+    if (current != null && refused(RedisCodec.refreshToken(current))) {
       return new RefreshRotation.Unknown();
     }
     List<?> answer = (List<?>) eval(ROTATE_REFRESH, List.of(key("r", token), spentKey("r", token)), clientId,
@@ -393,8 +450,9 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>} or
-   * {@code g:<grant id>}; {@code maybeMissed} runs whenever the subscription starts or ends, since
+   * Listens for revocations from every node: {@code revoked} gets {@code t:<token hash>},
+   * {@code g:<grant id>}, or a cut-off's {@code c:<client id>} or {@code u:<username>};
+   * {@code maybeMissed} runs whenever the subscription starts or ends, since
    * messages may have been missed meanwhile. Keeps listening — through dropped connections and
    * Sentinel failovers — until {@link #close()} ({@link RevocationListener}).
    */
@@ -405,8 +463,61 @@ public final class RedisTokenStore implements TokenStore {
     listener = new RevocationListener(redis, revocations, revoked, maybeMissed);
   }
 
-  private boolean grantRevoked(long grantId) {
-    return call(r -> r.exists(grantKey(grantId)));
+  // ---- cut-offs ----
+
+  @Override
+  public Instant revokeIssuedBefore(Subject kind, String id, Instant cutoff, Instant until) {
+    CutOff asked = CutOff.of(cutoff, until);
+    Object inForce = eval(SET_CUT_OFF, List.of(cutOffsKey()), cutOffField(kind, id),
+        Long.toString(asked.atEpochSecond()), Long.toString(asked.expiresAtEpochSecond()),
+        Long.toString(clock.instant().getEpochSecond()));
+    // Announced even when a later cut-off was in force: a retry after a failure here must still
+    // reach the other nodes' near-caches.
+    call(r -> r.publish(revocations, cutOffField(kind, id)));
+    return Instant.ofEpochSecond((Long) inForce);
+  }
+
+  @Override
+  public Optional<Instant> cutoff(Subject kind, String id) {
+    String value = call(r -> r.hget(cutOffsKey(), cutOffField(kind, id)));
+    return value == null ? Optional.empty() : inForce(RedisCodec.cutOff(value)).map(CutOff::at);
+  }
+
+  private Optional<CutOff> inForce(CutOff cutOff) {
+    return expired(cutOff) ? Optional.empty() : Optional.of(cutOff);
+  }
+
+  /**
+   * Whether its grant is revoked or a cut-off of its client or user refuses it: the three asked
+   * in one pipeline, one round trip (on a Cluster the keys are in different slots, so no script
+   * could read them together).
+   */
+  private boolean refused(Issued issued) {
+    boolean grantRevoked;
+    List<String> cutOffs;
+    try (AbstractPipeline pipeline = redis.pipelined()) {
+      Response<Boolean> revoked = pipeline.exists(grantKey(issued.grantId()));
+      Response<List<String>> values = pipeline.hmget(cutOffsKey(), cutOffFields(issued));
+      pipeline.sync();
+      grantRevoked = revoked.get();
+      cutOffs = values.get();
+    } catch (JedisException | IllegalStateException e) {
+      throw unavailable(e); // IllegalStateException: a Cluster node's part went unanswered
+    }
+    return grantRevoked || cutOff(issued, cutOffs);
+  }
+
+  /** The fields of its client's and its user's cut-offs. */
+  private static String[] cutOffFields(Issued issued) {
+    String client = cutOffField(Subject.CLIENT, issued.clientId());
+    return issued.username() == null ? new String[] {client}
+        : new String[] {client, cutOffField(Subject.USER, issued.username())};
+  }
+
+  /** Whether one of {@code values}, read from {@link #cutOffFields}, refuses it. */
+  private boolean cutOff(Issued issued, List<String> values) {
+    return values.stream().filter(java.util.Objects::nonNull).map(RedisCodec::cutOff)
+        .flatMap(c -> inForce(c).stream()).anyMatch(c -> c.refuses(issued.issuedAtEpochSecond()));
   }
 
   // ---- failure counters ----

@@ -17,7 +17,7 @@ public record RefreshToken(
     String scope,
     long issuedAtEpochSecond,
     long expiresAtEpochSecond,
-    long grantEndsAtEpochSecond) implements Expiring {
+    long grantEndsAtEpochSecond) implements Expiring, Issued {
 
   public RefreshToken {
     Objects.requireNonNull(clientId, "clientId");

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
@@ -21,8 +22,8 @@ import java.util.zip.CheckedOutputStream;
 /**
  * The memory store on disk between a graceful shutdown and the next start ({@code store.snapshotFile}):
  * every live entry under its hashed key — pending approvals, codes, access and refresh tokens,
- * spent codes and refresh tokens, revoked grants, failure counters. No code, token or secret is
- * in it, only their SHA-256.
+ * spent codes and refresh tokens, revoked grants, failure counters — and the cut-offs of clients
+ * and users. No code, token or secret is in it, only their SHA-256.
  *
  * <p>Written to a new file (mode 0600) beside the target, forced to disk, then renamed over it,
  * so a crash mid-write leaves the old file or none, never half of one. Read in full and checked
@@ -33,10 +34,20 @@ import java.util.zip.CheckedOutputStream;
 final class StoreSnapshot {
 
   private static final String MAGIC = "PORTCULLIS-SNAPSHOT";
-  private static final int VERSION = 1;
+  /**
+   * What {@link #write} writes. 2 added a code's issued-at and the cut-offs; files of version 1,
+   * written before, are still read (their codes as issued at
+   * {@link AuthorizationCode#ISSUED_AT_UNKNOWN}, no cut-offs).
+   */
+  static final int VERSION = 2;
+  private static final int OLDEST_READ = 1;
 
-  /** The sections, in file order. */
-  enum Kind { PENDING, CODE, USED_CODE, ACCESS_TOKEN, REFRESH_TOKEN, USED_REFRESH_TOKEN, REVOKED_GRANT, FAILURES }
+  /** The sections, in file order; a new one goes last, with a new {@link #VERSION}. */
+  enum Kind {
+    PENDING, CODE, USED_CODE, ACCESS_TOKEN, REFRESH_TOKEN, USED_REFRESH_TOKEN, REVOKED_GRANT, FAILURES,
+    /** Since version 2: client cut-offs, then user cut-offs. */
+    CUT_OFF
+  }
 
   /** What a snapshot holds, kind by kind, in memory; what is expired at load time is left out. */
   static final class Contents {
@@ -48,11 +59,14 @@ final class StoreSnapshot {
     final Map<SecretKey, CaffeineTokenStore.UsedCode> usedRefreshTokens;
     final Map<Long, CaffeineTokenStore.RevokedGrant> revokedGrants;
     final Map<SecretKey, FailureCount> failures;
+    final Map<String, CutOff> clientCutOffs;
+    final Map<String, CutOff> userCutOffs;
 
     Contents(Map<SecretKey, PendingAuthorization> pending, Map<SecretKey, Expiring> codes,
         Map<SecretKey, CaffeineTokenStore.UsedCode> usedCodes, Map<SecretKey, AccessToken> tokens,
         Map<SecretKey, RefreshToken> refreshTokens, Map<SecretKey, CaffeineTokenStore.UsedCode> usedRefreshTokens,
-        Map<Long, CaffeineTokenStore.RevokedGrant> revokedGrants, Map<SecretKey, FailureCount> failures) {
+        Map<Long, CaffeineTokenStore.RevokedGrant> revokedGrants, Map<SecretKey, FailureCount> failures,
+        Map<String, CutOff> clientCutOffs, Map<String, CutOff> userCutOffs) {
       this.pending = pending;
       this.codes = codes;
       this.usedCodes = usedCodes;
@@ -61,11 +75,14 @@ final class StoreSnapshot {
       this.usedRefreshTokens = usedRefreshTokens;
       this.revokedGrants = revokedGrants;
       this.failures = failures;
+      this.clientCutOffs = clientCutOffs;
+      this.userCutOffs = userCutOffs;
     }
 
     long size() {
       return pending.size() + codes.size() + usedCodes.size() + tokens.size() + refreshTokens.size()
-          + usedRefreshTokens.size() + revokedGrants.size() + failures.size();
+          + usedRefreshTokens.size() + revokedGrants.size() + failures.size() + clientCutOffs.size()
+          + userCutOffs.size();
     }
   }
 
@@ -108,6 +125,7 @@ final class StoreSnapshot {
         o.writeUTF(c.scope());
         nullable(o, c.codeChallenge());
         nullable(o, c.codeChallengeMethod());
+        o.writeLong(c.issuedAtEpochSecond()); // since version 2
         o.writeLong(c.expiresAtEpochSecond());
       });
       section(out, Kind.USED_CODE, contents.usedCodes, StoreSnapshot::usedCode);
@@ -140,6 +158,15 @@ final class StoreSnapshot {
         o.writeLong(f.windowEnds().getEpochSecond());
         o.writeInt(f.windowEnds().getNano());
       });
+      out.writeByte(Kind.CUT_OFF.ordinal());
+      for (Map<String, CutOff> cutOffs : List.of(contents.clientCutOffs, contents.userCutOffs)) {
+        out.writeInt(cutOffs.size());
+        for (Map.Entry<String, CutOff> entry : cutOffs.entrySet()) {
+          out.writeUTF(entry.getKey());
+          out.writeLong(entry.getValue().atEpochSecond());
+          out.writeLong(entry.getValue().expiresAtEpochSecond());
+        }
+      }
       out.flush();
       // The checksum of everything before it, outside the checked stream.
       new DataOutputStream(raw).writeLong(crc.getValue());
@@ -251,8 +278,13 @@ final class StoreSnapshot {
     }
     long nowSecond = now.getEpochSecond();
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(body))) {
-      if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
-        throw new Unreadable("it is not a Portcullis snapshot of version " + VERSION);
+      if (!MAGIC.equals(in.readUTF())) {
+        throw new Unreadable("it is not a Portcullis snapshot");
+      }
+      int version = in.readInt();
+      if (version < OLDEST_READ || version > VERSION) {
+        throw new Unreadable("it is a Portcullis snapshot of version " + version + "; this store reads versions "
+            + OLDEST_READ + " to " + VERSION);
       }
       Map<SecretKey, PendingAuthorization> pending = section(in, Kind.PENDING, nowSecond, i -> {
         String clientId = i.readUTF();
@@ -269,7 +301,9 @@ final class StoreSnapshot {
       });
       Map<SecretKey, Expiring> codes = new java.util.LinkedHashMap<>(section(in, Kind.CODE, nowSecond,
           i -> new AuthorizationCode(i.readLong(), i.readUTF(), i.readUTF(), i.readUTF(), i.readBoolean(),
-              i.readUTF(), nullable(i), nullable(i), Instant.ofEpochSecond(i.readLong()))));
+              i.readUTF(), nullable(i), nullable(i),
+              version >= 2 ? Instant.ofEpochSecond(i.readLong()) : AuthorizationCode.ISSUED_AT_UNKNOWN,
+              Instant.ofEpochSecond(i.readLong()))));
       Map<SecretKey, CaffeineTokenStore.UsedCode> usedCodes = section(in, Kind.USED_CODE, nowSecond,
           StoreSnapshot::usedCode);
       Map<SecretKey, AccessToken> tokens = section(in, Kind.ACCESS_TOKEN, nowSecond,
@@ -290,11 +324,25 @@ final class StoreSnapshot {
       }
       Map<SecretKey, FailureCount> failures = section(in, Kind.FAILURES, nowSecond,
           i -> new FailureCount(i.readInt(), 0, Instant.ofEpochSecond(i.readLong(), i.readInt())));
+      Map<String, CutOff> clientCutOffs = new java.util.LinkedHashMap<>();
+      Map<String, CutOff> userCutOffs = new java.util.LinkedHashMap<>();
+      if (version >= 2) {
+        expect(in, Kind.CUT_OFF);
+        for (Map<String, CutOff> cutOffs : List.of(clientCutOffs, userCutOffs)) {
+          for (int n = count(in); n > 0; n--) {
+            String id = in.readUTF();
+            CutOff cutOff = new CutOff(in.readLong(), in.readLong());
+            if (cutOff.expiresAtEpochSecond() > nowSecond) {
+              cutOffs.put(id, cutOff);
+            }
+          }
+        }
+      }
       if (in.read() != -1) {
         throw new Unreadable("it goes on after its last section");
       }
       return new Contents(pending, codes, usedCodes, tokens, refreshTokens, usedRefreshTokens, revokedGrants,
-          failures);
+          failures, clientCutOffs, userCutOffs);
     } catch (EOFException | java.io.UTFDataFormatException | RuntimeException e) {
       // A checksum that matches a damaged body is unlikely, not impossible: still never half-loaded.
       throw new Unreadable("it cannot be read: " + e.getClass().getSimpleName());

@@ -34,7 +34,9 @@ public interface TokenStore extends AccessTokenLookup, AutoCloseable {
   /**
    * Spends a code atomically. The first caller gets {@link CodeRedemption.Redeemed}; the store
    * then remembers the code as used until {@code rememberUsedUntil}, so a later presentation is
-   * {@link CodeRedemption.AlreadyUsed} rather than merely unknown.
+   * {@link CodeRedemption.AlreadyUsed} rather than merely unknown. A code that a cut-off of its
+   * client or user refuses is {@link CodeRedemption.Unknown}, now and when presented again: it buys
+   * nothing, and its presentation revokes nothing either.
    */
   CodeRedemption redeemAuthorizationCode(String code, Instant rememberUsedUntil);
 
@@ -59,7 +61,7 @@ public interface TokenStore extends AccessTokenLookup, AutoCloseable {
   /** The access tokens of {@code clientId} not yet expired or removed (revoked grants' tokens count until they expire). */
   long liveAccessTokens(String clientId);
 
-  /** The token, unless unknown, expired, or its grant was revoked. */
+  /** The token, unless unknown, expired, its grant revoked, or a cut-off of its client or user refuses it. */
   Optional<AccessToken> findAccessToken(String token);
 
   /** Removes one access token (RFC 7009); the rest of its grant stays. */
@@ -70,19 +72,51 @@ public interface TokenStore extends AccessTokenLookup, AutoCloseable {
   /** Removes one refresh token (RFC 7009); callers revoke its grant too. */
   void revokeRefreshToken(String token);
 
-  /** The refresh token, unless unknown, expired, rotated or its grant revoked. */
+  /** The refresh token, unless unknown, expired, rotated, its grant revoked, or cut off. */
   Optional<RefreshToken> findRefreshToken(String token);
 
   /**
    * Spends a refresh token of {@code clientId} atomically, like
    * {@link #redeemAuthorizationCode}: the first caller gets {@link RefreshRotation.Rotated}, later
    * ones {@link RefreshRotation.AlreadyUsed} until {@code rememberUsedUntil}. A token of another
-   * client is left as it is and answered {@link RefreshRotation.Unknown}.
+   * client is left as it is and answered {@link RefreshRotation.Unknown}; so is one whose grant is
+   * revoked or that a cut-off refuses, checked before it could rotate into a fresh pair.
    */
   RefreshRotation rotateRefreshToken(String token, String clientId, Instant rememberUsedUntil);
 
   /** Every token carrying {@code grantId} is refused from now on (until {@code until}). */
   void revokeGrant(long grantId, Instant until);
+
+  /** Whose tokens and codes a cut-off refuses. */
+  enum Subject {
+    /** Everything issued to one client id. */
+    CLIENT,
+    /** Everything one user approved, whichever client holds it; the username compared exactly as stored. */
+    USER
+  }
+
+  /**
+   * Incident revocation, in one step and on every node sharing the store: every access token,
+   * refresh token and authorization code of {@code id} issued before {@code cutoff} is refused
+   * from now on, by each check comparing its issued-at, without any token being looked for.
+   *
+   * <p>Compared in whole seconds: what was issued in the cut-off's own second is refused too (the
+   * cut-off is the operator's "now", and what was issued just before it in that second must not
+   * slip through), what is issued from the next second on works. So for up to a second after the
+   * cut-off, newly issued tokens of the subject are refused as well. Nodes' clocks must agree: a
+   * node whose clock runs ahead stamps tokens issued before the cut-off with a later second.
+   *
+   * <p>A cut-off only moves forward: one earlier than the cut-off in force changes nothing.
+   *
+   * @param until how long to remember it: when everything issued before it has expired (callers
+   *              pass now plus the longest lifetime of any token or code)
+   * @return the cut-off in force now, to the second: this one, or a later one set before
+   * @throws IllegalArgumentException when {@code until} is not after {@code cutoff}
+   */
+  Instant revokeIssuedBefore(Subject kind, String id, Instant cutoff, Instant until);
+
+  /** The cut-off in force for {@code id}, to the second; empty when none was set or it is forgotten. */
+  Optional<Instant> cutoff(Subject kind, String id);
 
   /**
    * Counts one attempt against {@code subject} (a key such as {@code user:alice}, stored by its

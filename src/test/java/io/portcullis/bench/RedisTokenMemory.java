@@ -135,7 +135,7 @@ public final class RedisTokenMemory {
           done.add(step("spent-code markers", count, threads, stats, (i, random, now) -> {
             String code = random.code();
             store.saveAuthorizationCode(code, new AuthorizationCode(grants[i], client.clientId(), username,
-                BenchConfig.REDIRECT_URI, true, BenchConfig.SCOPE, CHALLENGE, "S256",
+                BenchConfig.REDIRECT_URI, true, BenchConfig.SCOPE, CHALLENGE, "S256", now,
                 now.plus(config.authorizationCodeTtl())));
             if (!(store.redeemAuthorizationCode(code, now.plus(config.longestTokenLifetime()))
                 instanceof CodeRedemption.Redeemed)) {

@@ -36,22 +36,8 @@ class AuditTest {
   void repeatedLockLinesAreLeftOutForAMinute() {
     io.portcullis.testing.MutableClock clock = new io.portcullis.testing.MutableClock();
     Audit audit = new Audit(clock);
-    java.util.List<String> lines = new java.util.ArrayList<>();
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Audit.LOGGER);
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
-    try {
+    java.util.List<String> lines;
+    try (AuditLines written = new AuditLines()) {
       for (int i = 0; i < 100; i++) {
         audit.record("client_authentication", "locked", "app", null, "192.0.2.1");
         audit.record("client_authentication", "failed", "app", null, "192.0.2.1");
@@ -59,8 +45,7 @@ class AuditTest {
       audit.record("client_authentication", "locked", "app", null, "192.0.2.2");
       clock.advanceSeconds(61);
       audit.record("client_authentication", "locked", "app", null, "192.0.2.1");
-    } finally {
-      logger.removeHandler(handler);
+      lines = written.lines();
     }
     assertEquals(3, lines.stream().filter(l -> l.contains("outcome=locked")).count(), lines.toString());
     assertEquals(100, lines.stream().filter(l -> l.contains("outcome=failed")).count());

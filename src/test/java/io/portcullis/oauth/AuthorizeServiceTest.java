@@ -340,6 +340,7 @@ class AuthorizeServiceTest {
   @Test
   void codeIsBoundToTheRequestAndTheUser() {
     AuthorizeOutcome.ShowApproval page = f.approvalPage(validRequestWith("scope", "profile"));
+    f.clock.advanceSeconds(42); // the user takes a while to approve
     String location = ((AuthorizeOutcome.Redirect) f.decide(page, "approve", "bob", "builder")).location();
     String code = query(location).get("code");
     AuthorizationCode stored = assertInstanceOf(CodeRedemption.Redeemed.class,
@@ -351,6 +352,7 @@ class AuthorizeServiceTest {
     assertEquals("profile", stored.scope());
     assertEquals(CHALLENGE, stored.codeChallenge());
     assertEquals("S256", stored.codeChallengeMethod());
+    assertEquals(f.clock.instant(), stored.issuedAt(), "approved now, not when the page was shown");
     assertEquals(f.clock.instant().plus(f.config.authorizationCodeTtl()), stored.expiresAt());
   }
 

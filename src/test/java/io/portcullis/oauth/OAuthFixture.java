@@ -87,6 +87,7 @@ final class OAuthFixture {
   final BearerTokenValidator bearer;
   final IntrospectionService introspection;
   final RevocationService revocation;
+  final IncidentRevocation incident;
 
   private OAuthFixture(String extraTopLevel) {
     this(extraTopLevel, "");
@@ -150,6 +151,7 @@ final class OAuthFixture {
     bearer = new BearerTokenValidator(config, store);
     introspection = new IntrospectionService(store, clients);
     revocation = new RevocationService(store, clients, clock, config.longestTokenLifetime(), audit);
+    incident = new IncidentRevocation(store, clock, IncidentRevocation.longestLifetime(config), audit);
   }
 
   /** S256 only. */

@@ -342,7 +342,7 @@ class CaffeineTokenStoreTest {
 
   static AuthorizationCode code(long grantId, long ttlSeconds) {
     return new AuthorizationCode(grantId, "app", "alice", "https://app.example/cb", true, "email",
-        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", T0.plusSeconds(ttlSeconds));
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", T0, T0.plusSeconds(ttlSeconds));
   }
 
   private static long countPresent(int n, java.util.function.IntPredicate present) {

@@ -70,9 +70,32 @@ class NearCacheTest {
     }
   }
 
+  /** A cut-off drops its client's or its user's tokens; the others are still answered here. */
+  @Test
+  void aCutOffDropsTheTokensOfItsClientOrItsUserAndNoOthers() {
+    Map<String, AccessToken> tokens = Map.of(
+        "app-alice", new AccessToken(1, "app", "alice", "email", now, now + 600),
+        "app-itself", new AccessToken(2, "app", null, "email", now, now + 600),
+        "other-alice", new AccessToken(3, "other-app", "alice", "email", now, now + 600),
+        "other-bob", new AccessToken(4, "other-app", "bob", "email", now, now + 600),
+        "other-itself", new AccessToken(5, "other-app", null, "email", now, now + 600));
+    store.putAll(tokens);
+    tokens.keySet().forEach(cache::findAccessToken);
+    store.clear(); // from here on, whatever is not in the near-cache is refused
+
+    cache.revoked("c:app");
+    assertEquals(Optional.empty(), cache.findAccessToken("app-alice"));
+    assertEquals(Optional.empty(), cache.findAccessToken("app-itself"));
+    assertTrue(cache.findAccessToken("other-alice").isPresent());
+    cache.revoked("u:alice");
+    assertEquals(Optional.empty(), cache.findAccessToken("other-alice"));
+    assertTrue(cache.findAccessToken("other-bob").isPresent());
+    assertTrue(cache.findAccessToken("other-itself").isPresent());
+  }
+
   @Test
   void aMessageItCannotReadEmptiesItRatherThanBeIgnored() {
-    for (String message : new String[] {"t:not-hex", "g:x", "?", "t:" + "z".repeat(64)}) {
+    for (String message : new String[] {"t:not-hex", "g:x", "?", "", "t:" + "z".repeat(64)}) {
       store.put("t1", token(1, 600));
       cache.findAccessToken("t1");
       store.clear();

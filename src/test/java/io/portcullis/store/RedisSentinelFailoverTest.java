@@ -239,6 +239,6 @@ class RedisSentinelFailoverTest {
 
   private AuthorizationCode code(long grantId) {
     return new AuthorizationCode(grantId, "app", "alice", "https://app.example/cb", true, "email",
-        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", in(600));
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", clock.instant(), in(600));
   }
 }

@@ -1,6 +1,7 @@
 package io.portcullis.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,11 @@ class RedisTokenStoreTest extends TokenStoreContract {
   @Override
   protected TokenStore newStore() {
     prefix = "test" + TEST.incrementAndGet() + ":";
+    return node();
+  }
+
+  /** Another node on the same Redis, with the same key prefix. */
+  private RedisTokenStore node() {
     RedisSettings settings = new RedisSettings(URI.create(redis.uri()), List.of(), null, List.of(), null,
         prefix, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO);
     return new RedisTokenStore(settings, clock, name -> null);
@@ -47,15 +53,73 @@ class RedisTokenStoreTest extends TokenStoreContract {
     store.revokeGrant(3, in(7200));
     store.recordAttempt("user:alice", Duration.ofSeconds(60));
     store.reserveLiveToken("other-app", 10);
+    store.revokeIssuedBefore(TokenStore.Subject.USER, "bob", clock.instant(), in(7200));
 
     try (RedisClient redis = direct()) {
       Set<String> keys = redis.keys(prefix + "*");
-      assertEquals(8, keys.size(), keys.toString()); // approval, code+spent, token, live set x2, spent refresh, grant, failures
+      // approval, code+spent, token, live set x2, spent refresh, grant, failures, cut-offs
+      assertEquals(9, keys.size(), keys.toString());
       long now = clock.millis();
       for (String key : keys) {
         long expiresAt = redis.pexpireTime(key);
         assertTrue(expiresAt > now && expiresAt <= now + 7_200_000, key + " expires at " + expiresAt);
       }
+    }
+  }
+
+  /**
+   * One hash holds every cut-off; it lives as long as the latest of them must be remembered, and
+   * holds only those not yet forgotten.
+   */
+  @Test
+  void theCutOffsHashLivesUntilItsLatestCutOffIsForgotten() {
+    store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", clock.instant(), in(600));
+    store.revokeIssuedBefore(TokenStore.Subject.USER, "alice", clock.instant(), in(7200));
+    store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "other-app", clock.instant(), in(60));
+    try (RedisClient redis = direct()) {
+      String key = prefix + "{n}";
+      assertEquals(in(7200).toEpochMilli(), redis.pexpireTime(key), "the latest until, never shortened");
+      assertEquals(Set.of("c:app", "u:alice", "c:other-app"), redis.hkeys(key));
+      clock.advanceSeconds(600);
+      store.revokeIssuedBefore(TokenStore.Subject.USER, "bob", clock.instant(), in(60));
+      assertEquals(Set.of("u:alice", "u:bob"), redis.hkeys(key), "the forgotten ones dropped");
+      assertEquals(clock.instant().minusSeconds(600).getEpochSecond() + " " + in(6600).getEpochSecond(),
+          redis.hget(key, "u:alice"), "the cut-off and its own until, epoch seconds");
+      assertEquals(in(6600).toEpochMilli(), redis.pexpireTime(key));
+    }
+  }
+
+  /**
+   * A cut-off set on one node reaches another node's near-cache at once (pub/sub), not after its
+   * minute: the tokens of that client, then of that user, are refused there (that nothing else is
+   * dropped, NearCacheTest shows).
+   */
+  @Test
+  void aCutOffOnOneNodeReachesAnotherNodesNearCache() throws Exception {
+    try (RedisTokenStore otherNode = node()) {
+      NearCache nearCache = new NearCache(otherNode, Duration.ofMinutes(1), clock);
+      AtomicInteger subscribed = new AtomicInteger();
+      otherNode.onRevocation(nearCache::revoked, () -> {
+        nearCache.clear();
+        subscribed.incrementAndGet();
+      });
+      RevocationListenerTest.awaitTrue(() -> subscribed.get() == 1, "the other node listens");
+      store.saveAccessToken("app-alice", token(1, "app", "alice", 3600));
+      store.saveAccessToken("other-alice", token(2, "other-app", "alice", 3600));
+      store.saveAccessToken("other-bob", token(3, "other-app", "bob", 3600));
+      for (String token : List.of("app-alice", "other-alice", "other-bob")) {
+        assertTrue(nearCache.findAccessToken(token).isPresent(), token + " now in the other node's near-cache");
+      }
+
+      store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", clock.instant(), in(7200));
+      RevocationListenerTest.awaitTrue(() -> nearCache.findAccessToken("app-alice").isEmpty(),
+          "the other node refuses the client's token");
+      assertTrue(nearCache.findAccessToken("other-alice").isPresent(), "another client's token");
+
+      store.revokeIssuedBefore(TokenStore.Subject.USER, "alice", clock.instant(), in(7200));
+      RevocationListenerTest.awaitTrue(() -> nearCache.findAccessToken("other-alice").isEmpty(),
+          "the other node refuses the user's token");
+      assertTrue(nearCache.findAccessToken("other-bob").isPresent(), "another user's token");
     }
   }
 
@@ -70,6 +134,25 @@ class RedisTokenStoreTest extends TokenStoreContract {
     assertEquals("Redis holds an access token entry that cannot be read (IllegalArgumentException)",
         unreadable.getMessage());
     assertThrows(StoreUnavailableException.class, () -> store.redeemAuthorizationCode("code-x", in(60)));
+    store.saveAccessToken("at-y", token(1, "app", 600));
+    try (RedisClient redis = direct()) {
+      redis.hset(prefix + "{n}", "c:app", "not a cut-off");
+    }
+    assertThrows(StoreUnavailableException.class, () -> store.findAccessToken("at-y"));
+  }
+
+  /** A code a node wrote before codes carried their issued-at still redeems, as issued at an unknown time. */
+  @Test
+  void aCodeWrittenWithoutItsIssuedAtIsStillRead() {
+    long expires = in(600).getEpochSecond();
+    try (RedisClient redis = direct()) {
+      redis.set(RedisTokenStore.key(prefix, "c", "older-code"), "{\"g\":\"5\",\"c\":\"app\",\"u\":\"alice\","
+          + "\"r\":\"https://app.example/cb\",\"rs\":true,\"s\":\"email\",\"cc\":null,\"cm\":null,\"e\":" + expires + "}");
+    }
+    AuthorizationCode read = assertInstanceOf(CodeRedemption.Redeemed.class,
+        store.redeemAuthorizationCode("older-code", in(3600))).code();
+    assertEquals(new AuthorizationCode(5, "app", "alice", "https://app.example/cb", true, "email", null, null,
+        AuthorizationCode.ISSUED_AT_UNKNOWN, java.time.Instant.ofEpochSecond(expires)), read);
   }
 
   /** Access tokens are written compactly; whatever their fields hold, they read back as saved. */

@@ -55,6 +55,12 @@ class StoreSnapshotTest {
     before.saveRefreshToken("rotated", refresh(7, 7200));
     before.rotateRefreshToken("rotated", "app", MutableClock.START.plusSeconds(7200));
     before.recordAttempt("user:alice", Duration.ofSeconds(300));
+    before.revokeIssuedBefore(TokenStore.Subject.CLIENT, "compromised-app", MutableClock.START,
+        MutableClock.START.plusSeconds(3600));
+    before.revokeIssuedBefore(TokenStore.Subject.USER, "mallory", MutableClock.START,
+        MutableClock.START.plusSeconds(3600));
+    before.revokeIssuedBefore(TokenStore.Subject.USER, "briefly", MutableClock.START,
+        MutableClock.START.plusSeconds(30));
     before.close();
   }
 
@@ -73,8 +79,8 @@ class StoreSnapshotTest {
     try {
       assertFalse(Files.exists(snapshot), "a loaded snapshot is deleted, so a later crash cannot bring it back");
       assertEquals(1, after.findPendingAuthorization("tx").orElseThrow().approvalAttempts());
-      assertInstanceOf(CodeRedemption.Redeemed.class, after.redeemAuthorizationCode("fresh-code",
-          clock.instant().plusSeconds(3600)));
+      assertEquals(new CodeRedemption.Redeemed(code(1, 600)), after.redeemAuthorizationCode("fresh-code",
+          clock.instant().plusSeconds(3600)), "every field restored, its issued-at too");
       assertInstanceOf(CodeRedemption.AlreadyUsed.class, after.redeemAuthorizationCode("spent-code",
           clock.instant().plusSeconds(3600)), "a spent code stays spent");
       assertTrue(after.findAccessToken("access").isPresent());
@@ -85,7 +91,73 @@ class StoreSnapshotTest {
       assertInstanceOf(RefreshRotation.AlreadyUsed.class, after.rotateRefreshToken("rotated", "app",
           clock.instant().plusSeconds(7200)), "a rotated refresh token stays spent");
       assertEquals(1, after.failures("user:alice").count());
+      assertEquals(Optional.of(MutableClock.START), after.cutoff(TokenStore.Subject.CLIENT, "compromised-app"));
+      assertEquals(Optional.of(MutableClock.START), after.cutoff(TokenStore.Subject.USER, "mallory"));
+      assertEquals(Optional.empty(), after.cutoff(TokenStore.Subject.USER, "briefly"), "forgotten meanwhile");
+      assertEquals(Optional.empty(), after.cutoff(TokenStore.Subject.CLIENT, "mallory"), "each kind apart");
       assertEquals(1, after.liveAccessTokens("app"), "live tokens are counted for the quota again");
+    } finally {
+      after.close();
+    }
+  }
+
+  /** A snapshot written before codes carried their issued-at (version 1) is still restored. */
+  @Test
+  void aVersionOneSnapshotIsStillRestored() throws Exception {
+    Path snapshot = dir.resolve("store.snapshot");
+    long expires = MutableClock.START.plusSeconds(600).getEpochSecond();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeUTF("PORTCULLIS-SNAPSHOT");
+      out.writeInt(1);
+      for (StoreSnapshot.Kind kind : StoreSnapshot.Kind.values()) {
+        if (kind.ordinal() > StoreSnapshot.Kind.FAILURES.ordinal()) {
+          break; // sections added since version 1
+        }
+        out.writeByte(kind.ordinal());
+        boolean one = kind == StoreSnapshot.Kind.CODE || kind == StoreSnapshot.Kind.ACCESS_TOKEN;
+        out.writeInt(one ? 1 : 0);
+        if (one) {
+          SecretKey key = SecretKey.of(kind == StoreSnapshot.Kind.CODE ? "v1-code" : "v1-access");
+          for (long part : new long[] {key.a(), key.b(), key.c(), key.d()}) {
+            out.writeLong(part);
+          }
+        }
+        if (kind == StoreSnapshot.Kind.CODE) { // as version 1 wrote a code: no issued-at
+          out.writeLong(8);
+          for (String text : new String[] {"app", "alice", "https://app.example/cb"}) {
+            out.writeUTF(text);
+          }
+          out.writeBoolean(true);
+          out.writeUTF("email");
+          out.writeBoolean(false);
+          out.writeBoolean(false);
+          out.writeLong(expires);
+        } else if (kind == StoreSnapshot.Kind.ACCESS_TOKEN) {
+          out.writeLong(9);
+          out.writeUTF("app");
+          out.writeBoolean(true);
+          out.writeUTF("alice");
+          out.writeUTF("email");
+          out.writeLong(MutableClock.START.getEpochSecond());
+          out.writeLong(expires);
+        }
+      }
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes.toByteArray());
+    new java.io.DataOutputStream(bytes).writeLong(crc.getValue());
+    Files.write(snapshot, bytes.toByteArray());
+    Files.setPosixFilePermissions(snapshot, PosixFilePermissions.fromString("rw-------"));
+
+    CaffeineTokenStore after = store(snapshot);
+    try {
+      assertFalse(Files.exists(snapshot), "loaded, not set aside");
+      assertEquals(9, after.findAccessToken("v1-access").orElseThrow().grantId());
+      AuthorizationCode code = assertInstanceOf(CodeRedemption.Redeemed.class,
+          after.redeemAuthorizationCode("v1-code", clock.instant().plusSeconds(3600))).code();
+      assertEquals(new AuthorizationCode(8, "app", "alice", "https://app.example/cb", true, "email", null, null,
+          AuthorizationCode.ISSUED_AT_UNKNOWN, java.time.Instant.ofEpochSecond(expires)), code);
     } finally {
       after.close();
     }

@@ -52,18 +52,32 @@ abstract class TokenStoreContract {
   }
 
   AccessToken token(long grantId, String clientId, long ttl) {
-    return new AccessToken(grantId, clientId, "alice", "email", clock.instant().getEpochSecond(),
+    return token(grantId, clientId, "alice", ttl);
+  }
+
+  /** Issued now; {@code username} {@code null} for a client acting for itself. */
+  AccessToken token(long grantId, String clientId, String username, long ttl) {
+    return new AccessToken(grantId, clientId, username, "email", clock.instant().getEpochSecond(),
         in(ttl).getEpochSecond());
   }
 
   RefreshToken refresh(long grantId, String clientId, long ttl) {
-    return new RefreshToken(grantId, clientId, "alice", "email profile", clock.instant().getEpochSecond(),
+    return refresh(grantId, clientId, "alice", ttl);
+  }
+
+  RefreshToken refresh(long grantId, String clientId, String username, long ttl) {
+    return new RefreshToken(grantId, clientId, username, "email profile", clock.instant().getEpochSecond(),
         in(ttl).getEpochSecond(), in(30 * 86_400).getEpochSecond());
   }
 
   AuthorizationCode code(long grantId, long ttl) {
-    return new AuthorizationCode(grantId, "app", "alice", "https://app.example/cb", true, "email",
-        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", in(ttl));
+    return code(grantId, "app", "alice", ttl);
+  }
+
+  /** Approved now. */
+  AuthorizationCode code(long grantId, String clientId, String username, long ttl) {
+    return new AuthorizationCode(grantId, clientId, username, "https://app.example/cb", true, "email",
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256", clock.instant(), in(ttl));
   }
 
   PendingAuthorization pending(long ttl) {
@@ -102,15 +116,35 @@ abstract class TokenStoreContract {
 
   @Test
   void aCodeIsRedeemedExactlyOnceHoweverManyTry() throws Exception {
-    store.saveAuthorizationCode("code", code(7, 600));
+    AuthorizationCode saved = code(7, 600);
+    store.saveAuthorizationCode("code", saved);
     List<CodeRedemption> redemptions = atOnce(64, () -> store.redeemAuthorizationCode("code", in(3600)));
-    assertEquals(1, redemptions.stream().filter(r -> r instanceof CodeRedemption.Redeemed).count());
+    assertEquals(List.of(new CodeRedemption.Redeemed(saved)),
+        redemptions.stream().filter(r -> r instanceof CodeRedemption.Redeemed).toList(), "as saved, every field");
     assertEquals(63, redemptions.stream().filter(r -> r instanceof CodeRedemption.AlreadyUsed).count());
     CodeRedemption.AlreadyUsed again = assertInstanceOf(CodeRedemption.AlreadyUsed.class,
         store.redeemAuthorizationCode("code", in(3600)));
     assertEquals(7, again.grantId());
     assertEquals("app", again.clientId());
     assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode("never-issued", in(3600)));
+  }
+
+  /** As the token endpoint does: a replay revokes the grant — and the one redemption still wins. */
+  @Test
+  void aReplayRacingTheRedemptionDoesNotUndoItsWinner() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String code = "race-" + round;
+      store.saveAuthorizationCode(code, code(40 + round, 600));
+      List<CodeRedemption> redemptions = atOnce(50, () -> {
+        CodeRedemption redemption = store.redeemAuthorizationCode(code, in(3600));
+        if (redemption instanceof CodeRedemption.AlreadyUsed used) {
+          store.revokeGrant(used.grantId(), in(3600));
+        }
+        return redemption;
+      });
+      assertEquals(1, redemptions.stream().filter(r -> r instanceof CodeRedemption.Redeemed).count(),
+          "round " + round);
+    }
   }
 
   @Test
@@ -239,5 +273,159 @@ abstract class TokenStoreContract {
     store.revokeAccessToken("t1");
     assertNotNull(store.reserveLiveToken("app", 5), "a revoked token frees its place");
     assertEquals(0, store.liveAccessTokens("another-app"));
+  }
+
+  // ---- cut-offs (incident revocation) ----
+
+  /** What {@link #issue} saved under names of its own. */
+  record Issue(String name, String clientId, boolean withCode) {}
+
+  /**
+   * An access token and a refresh token of {@code clientId} for {@code username} issued now, and a
+   * code the user approved now ({@code null}: the client acting for itself, no code).
+   */
+  Issue issue(String name, long grantId, String clientId, String username) {
+    store.saveAccessToken(name + "-access", token(grantId, clientId, username, 3600));
+    store.saveRefreshToken(name + "-refresh", refresh(grantId, clientId, username, 7200));
+    if (username != null) {
+      store.saveAuthorizationCode(name + "-code", code(grantId + 1000, clientId, username, 600));
+    }
+    return new Issue(name, clientId, username != null);
+  }
+
+  /** What {@link #issue} saved works: the token is found, the refresh token rotates, the code redeems. */
+  void assertWorks(Issue issued) {
+    String name = issued.name();
+    assertTrue(store.findAccessToken(name + "-access").isPresent(), name + "'s access token");
+    assertTrue(store.findRefreshToken(name + "-refresh").isPresent(), name + "'s refresh token");
+    assertInstanceOf(RefreshRotation.Rotated.class, store.rotateRefreshToken(name + "-refresh", issued.clientId(),
+        in(7200)), name + "'s refresh token rotates");
+    if (issued.withCode()) {
+      assertInstanceOf(CodeRedemption.Redeemed.class, store.redeemAuthorizationCode(name + "-code", in(7200)),
+          name + "'s code");
+    }
+  }
+
+  /** What {@link #issue} saved is refused everywhere, as unknown; the code's refusal leaves nothing to replay. */
+  void assertRefused(Issue issued) {
+    String name = issued.name();
+    assertEquals(Optional.empty(), store.findAccessToken(name + "-access"), name + "'s access token");
+    assertEquals(Optional.empty(), store.findRefreshToken(name + "-refresh"), name + "'s refresh token");
+    assertInstanceOf(RefreshRotation.Unknown.class, store.rotateRefreshToken(name + "-refresh", issued.clientId(),
+        in(7200)), name + "'s refresh token must not rotate into a fresh pair");
+    if (issued.withCode()) {
+      assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode(name + "-code", in(7200)),
+          name + "'s code");
+      assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode(name + "-code", in(7200)),
+          name + "'s code, presented again: unknown, not a replay whose grant would be revoked");
+    }
+  }
+
+  @Test
+  void aClientCutOffRefusesWhatTheClientWasIssuedUpToItsSecond() {
+    Issue before = issue("before", 1, "app", "alice");
+    Issue clientItself = issue("client-itself", 2, "app", null);
+    Issue otherClient = issue("other-client", 3, "other-app", "alice");
+    clock.advance(Duration.ofMillis(500));
+    Instant cutoff = clock.instant();
+    clock.advance(Duration.ofMillis(400));
+    // Issued after the cut-off's instant, in its second: the granularity is a second.
+    Issue sameSecond = issue("same-second", 4, "app", "bob");
+
+    Instant inForce = store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", cutoff, in(7200));
+    assertEquals(cutoff.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), inForce, "to the second");
+    assertEquals(Optional.of(inForce), store.cutoff(TokenStore.Subject.CLIENT, "app"));
+    assertEquals(Optional.empty(), store.cutoff(TokenStore.Subject.USER, "app"), "a client id is no username");
+    assertRefused(before);
+    assertRefused(clientItself);
+    assertRefused(sameSecond);
+    assertWorks(otherClient);
+
+    clock.advance(Duration.ofMillis(100)); // the next second
+    Issue after = issue("after", 5, "app", "alice");
+    assertWorks(after);
+  }
+
+  @Test
+  void aUserCutOffRefusesWhatTheUserApprovedForEveryClient() {
+    Issue aliceApp = issue("alice-app", 1, "app", "alice");
+    Issue aliceOther = issue("alice-other", 2, "other-app", "alice");
+    Issue bob = issue("bob", 3, "app", "bob");
+    Issue clientItself = issue("client-itself", 4, "app", null);
+    Issue aliceCased = issue("alice-cased", 5, "app", "Alice");
+
+    store.revokeIssuedBefore(TokenStore.Subject.USER, "alice", clock.instant(), in(7200));
+    assertRefused(aliceApp);
+    assertRefused(aliceOther);
+    assertWorks(bob);
+    assertWorks(clientItself);
+    assertWorks(aliceCased); // usernames compare exactly, as stored
+
+    clock.advanceSeconds(1);
+    Issue aliceAgain = issue("alice-again", 6, "app", "alice");
+    assertWorks(aliceAgain);
+  }
+
+  @Test
+  void aCutOffOnlyMovesForward() {
+    Instant start = clock.instant();
+    assertEquals(start.plusSeconds(10), store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app",
+        start.plusSeconds(10), in(7200)));
+    assertEquals(start.plusSeconds(10), store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app",
+        start.plusSeconds(5), in(7200)), "an earlier one changes nothing");
+    assertEquals(Optional.of(start.plusSeconds(10)), store.cutoff(TokenStore.Subject.CLIENT, "app"));
+    clock.advanceSeconds(7);
+    Issue between = issue("between", 1, "app", "alice");
+    assertRefused(between);
+    assertEquals(start.plusSeconds(20), store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app",
+        start.plusSeconds(20), in(7200)), "a later one replaces it");
+  }
+
+  /** {@code until} is when everything issued before the cut-off has expired: then it is forgotten. */
+  @Test
+  void aCutOffIsForgottenAfterUntil() {
+    store.saveAccessToken("outlives-until", token(1, "app", 3600));
+    store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", clock.instant(), in(60));
+    store.revokeIssuedBefore(TokenStore.Subject.USER, "bob", clock.instant(), in(600));
+    assertEquals(Optional.empty(), store.findAccessToken("outlives-until"));
+    clock.advanceSeconds(59);
+    assertTrue(store.cutoff(TokenStore.Subject.CLIENT, "app").isPresent());
+    clock.advanceSeconds(1);
+    assertEquals(Optional.empty(), store.cutoff(TokenStore.Subject.CLIENT, "app"));
+    assertTrue(store.findAccessToken("outlives-until").isPresent(), "a token living past until is the caller's "
+        + "mistake: the cut-off no longer refuses it");
+    Instant earlier = clock.instant().minusSeconds(30);
+    assertEquals(earlier, store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", earlier, in(60)),
+        "a forgotten cut-off no longer holds a new one back");
+    assertTrue(store.cutoff(TokenStore.Subject.USER, "bob").isPresent(), "the other one is still remembered");
+  }
+
+  @Test
+  void parallelCutOffsKeepTheLatestAndEveryCheckRefuses() throws Exception {
+    issue("before", 1, "app", "alice");
+    Instant start = clock.instant();
+    AtomicInteger next = new AtomicInteger();
+    List<long[]> asked = atOnce(32, () -> {
+      Instant cutoff = start.plusSeconds(next.getAndIncrement());
+      return new long[] {cutoff.getEpochSecond(),
+          store.revokeIssuedBefore(TokenStore.Subject.CLIENT, "app", cutoff, in(7200)).getEpochSecond()};
+    });
+    for (long[] answer : asked) {
+      assertTrue(answer[1] >= answer[0], "the cut-off in force is never earlier than the one asked for");
+    }
+    assertEquals(Optional.of(start.plusSeconds(31)), store.cutoff(TokenStore.Subject.CLIENT, "app"),
+        "the latest stays, whatever the order");
+
+    assertEquals(List.of(), atOnce(32, () -> store.findAccessToken("before-access")).stream()
+        .filter(Optional::isPresent).toList());
+    assertEquals(32, atOnce(32, () -> store.rotateRefreshToken("before-refresh", "app", in(7200))).stream()
+        .filter(r -> r instanceof RefreshRotation.Unknown).count(), "none rotates");
+    assertEquals(0, atOnce(32, () -> store.redeemAuthorizationCode("before-code", in(7200))).stream()
+        .filter(r -> r instanceof CodeRedemption.Redeemed).count(), "none redeems");
+    assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode("before-code", in(7200)));
+
+    clock.advanceSeconds(32);
+    Issue after = issue("after", 2, "app", "alice");
+    assertWorks(after);
   }
 }
