@@ -43,7 +43,7 @@ public final class Revoke {
   }
 
   /** The command without {@link System#exit}: {@code environment} and {@code askPassword} are the world's. */
-  static int run(String[] args, Function<String, String> environment, Supplier<String> askPassword,
+  public static int run(String[] args, Function<String, String> environment, Supplier<String> askPassword,
       PrintStream out, PrintStream err) {
     String operator = environment.apply(OPERATOR_ENV);
     String base = null;

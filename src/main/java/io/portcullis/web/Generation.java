@@ -9,6 +9,7 @@ import io.portcullis.oauth.AuthorizeService;
 import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.ClientAuthenticator;
 import io.portcullis.oauth.ConfigUsers;
+import io.portcullis.oauth.IncidentRevocation;
 import io.portcullis.oauth.IntrospectionService;
 import io.portcullis.oauth.OperatorAuthenticator;
 import io.portcullis.oauth.RandomValues;
@@ -112,7 +113,10 @@ final class Generation {
     OperationsSettings operations = config.operations();
     servlets.put(OPERATIONS, new OperationsServlet(operations,
         new OperatorAuthenticator(operations, throttle, shared.audit()), shared.store(),
-        metrics.enabled() ? metrics::scrape : null, null, config.realm()));
+        metrics.enabled() ? metrics::scrape : null,
+        new IncidentRevocation(shared.store(), shared.clock(), IncidentRevocation.longestLifetime(config),
+            shared.audit()),
+        clientId -> config.client(clientId).isPresent(), bodyTimeout, config.realm()));
     for (Map.Entry<String, Servlet> servlet : servlets.entrySet()) {
       servlet.getValue().init(new NamedConfig(servlet.getKey(), shared.context()));
     }

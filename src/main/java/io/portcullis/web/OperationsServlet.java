@@ -2,14 +2,21 @@ package io.portcullis.web;
 
 import com.google.gson.JsonObject;
 import io.portcullis.config.OperationsSettings;
+import io.portcullis.config.OperationsSettings.Operator;
+import io.portcullis.oauth.IncidentRevocation;
 import io.portcullis.oauth.OAuthException;
 import io.portcullis.oauth.OperatorAuthenticator;
+import io.portcullis.oauth.Parameters;
+import io.portcullis.oauth.RequestContext;
+import io.portcullis.store.StoreUnavailableException;
 import io.portcullis.store.TokenStore;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -30,22 +37,23 @@ final class OperationsServlet extends HttpServlet {
   private final transient TokenStore store;
   /** The Prometheus text of the metrics, or {@code null} where none are kept. */
   private final transient Supplier<String> scrape;
-  private final transient AdminRevocation admin;
+  private final transient IncidentRevocation incidents;
+  /** Whether a client id is registered in the config in force (said in the answer: a typo is seen). */
+  private final transient Predicate<String> registered;
+  private final Duration bodyTimeout;
   private final String realm;
 
   OperationsServlet(OperationsSettings settings, OperatorAuthenticator operators, TokenStore store,
-      Supplier<String> scrape, AdminRevocation admin, String realm) {
+      Supplier<String> scrape, IncidentRevocation incidents, Predicate<String> registered, Duration bodyTimeout,
+      String realm) {
     this.settings = settings;
     this.operators = operators;
     this.store = store;
     this.scrape = scrape;
-    this.admin = admin;
+    this.incidents = incidents;
+    this.registered = registered;
+    this.bodyTimeout = bodyTimeout;
     this.realm = realm;
-  }
-
-  /** What {@code admin/revoke} does with the request's form; {@code null} before it exists. */
-  interface AdminRevocation {
-    void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
   }
 
   /** Paths below the context that load balancers may ask over plain HTTP: nothing secret in them. */
@@ -73,7 +81,7 @@ final class OperationsServlet extends HttpServlet {
       }
       case METRICS -> {
         if (only(method, "GET", request, response) && scrape != null
-            && (settings.metricsPublic() || allowed(request, response, OperationsSettings.METRICS))) {
+            && (settings.metricsPublic() || operator(request, response, OperationsSettings.METRICS) != null)) {
           byte[] text = scrape.get().getBytes(StandardCharsets.UTF_8);
           response.setStatus(200);
           JsonResponse.noStore(response);
@@ -85,11 +93,12 @@ final class OperationsServlet extends HttpServlet {
         }
       }
       case REVOKE -> {
-        if (only(method, "POST", request, response) && admin != null
-            && allowed(request, response, OperationsSettings.ADMIN)) {
-          admin.handle(request, response);
-        } else if (admin == null && method.equals("POST")) {
-          notFound(response);
+        if (only(method, "POST", request, response)) {
+          Operator operator = operator(request, response, OperationsSettings.ADMIN);
+          if (operator != null) {
+            BodyReader.read(request, response, bodyTimeout, body -> revoke(request, response, body, operator),
+                problem -> JsonResponse.write(response, problem.status(), JsonResponse.errorBody(problem)));
+          }
         }
       }
       default -> notFound(response);
@@ -115,10 +124,10 @@ final class OperationsServlet extends HttpServlet {
     JsonResponse.write(response, up ? 200 : 503, body);
   }
 
-  private boolean allowed(HttpServletRequest request, HttpServletResponse response, String role) throws IOException {
+  /** The operator of the request's Basic credentials, who has {@code role}; {@code null} once refused. */
+  private Operator operator(HttpServletRequest request, HttpServletResponse response, String role) throws IOException {
     try {
-      operators.authenticate(request.getHeader("Authorization"), role, request.getRemoteAddr());
-      return true;
+      return operators.authenticate(request.getHeader("Authorization"), role, request.getRemoteAddr());
     } catch (OAuthException e) {
       if (e.status() == 401) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + " operations\", charset=\"UTF-8\"");
@@ -127,7 +136,43 @@ final class OperationsServlet extends HttpServlet {
         response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));
       }
       JsonResponse.write(response, e.status(), JsonResponse.errorBody(e));
-      return false;
+      return null;
+    }
+  }
+
+  /** {@code admin/revoke}: {@code client_id=…} or {@code username=…}, exactly one of them. */
+  private void revoke(HttpServletRequest request, HttpServletResponse response, byte[] body, Operator operator)
+      throws IOException {
+    try {
+      Parameters form = RequestParameters.body(request, body, false);
+      form.rejectRepeated();
+      String clientId = form.get("client_id");
+      String username = form.get("username");
+      if ((clientId == null) == (username == null)) {
+        throw OAuthException.invalidRequest("give exactly one of client_id (everything of that client) and "
+            + "username (everything that user approved)");
+      }
+      IncidentRevocation.Revoked revoked = clientId != null
+          ? incidents.revokeClient(clientId, operator.username(), request.getRemoteAddr())
+          : incidents.revokeUser(username, operator.username(), request.getRemoteAddr());
+      JsonObject answer = new JsonObject();
+      answer.addProperty("revoked", clientId != null ? "client" : "user");
+      if (clientId != null) {
+        answer.addProperty("client_id", clientId);
+        answer.addProperty("registered", registered.test(clientId));
+      } else {
+        answer.addProperty("username", username);
+      }
+      answer.addProperty("cutoff", revoked.cutoff().toString());
+      answer.addProperty("remembered_until", revoked.rememberedUntil().toString());
+      JsonResponse.write(response, 200, answer);
+    } catch (OAuthException e) {
+      JsonResponse.write(response, e.status(), JsonResponse.errorBody(e));
+    } catch (StoreUnavailableException e) {
+      System.getLogger(OperationsServlet.class.getName()).log(System.Logger.Level.ERROR,
+          RequestContext.tag() + "incident revocation refused: store unavailable: " + e.getMessage());
+      JsonResponse.write(response, 503, JsonResponse.errorBody(OAuthException.temporarilyUnavailable(
+          "the store is unavailable, so nothing was revoked; try again in a moment")));
     }
   }
 

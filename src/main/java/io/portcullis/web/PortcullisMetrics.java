@@ -36,7 +36,8 @@ import java.util.function.ToDoubleFunction;
  *       revocation endpoints, {@code ok} or the RFC error code
  *   <li>{@code portcullis_bearer_checks_total{outcome, route}}: {@code pass}, {@code public},
  *       {@code missing}, {@code invalid}, {@code insufficient_scope}, {@code unavailable}
- *   <li>{@code portcullis_approvals_total{outcome}}, {@code portcullis_revocations_total{outcome}}
+ *   <li>{@code portcullis_approvals_total{outcome}}, {@code portcullis_revocations_total{outcome}},
+ *       {@code portcullis_incident_revocations_total{subject}}
  *   <li>{@code portcullis_store_operation_seconds{operation, outcome}} (histogram)
  *   <li>{@code portcullis_store_entries{kind}}, {@code portcullis_store_evictions_total{kind}}
  *   <li>{@code portcullis_config_reloads_total{result}}, {@code portcullis_config_version}
@@ -107,6 +108,8 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
       }
       case "approval" -> count(new Key("portcullis.approvals", APPROVAL_OUTCOMES.contains(outcome) ? outcome
           : "other", null), "outcome", null);
+      case "incident_revocation" -> count(new Key("portcullis.incident.revocations",
+          clientId != null ? "client" : "user", null), "subject", null);
       case "revocation" -> count(new Key("portcullis.revocations", "revoked".equals(outcome) ? "revoked"
           : "unknown_token", null), "outcome", null);
       default -> { }

@@ -44,7 +44,8 @@ class NearCacheIT {
     store.addProperty("type", "redis");
     store.addProperty("uri", redis.uri());
     store.addProperty("nearCacheMillis", nearCacheMillis);
-    return ConfigJson.grants().set("store", store);
+    return ConfigJson.grants().set("store", store).set("operations", com.google.gson.JsonParser.parseString(
+        "{\"operators\": [{\"username\": \"ops\", \"password\": \"{noop}ops-password\", \"roles\": [\"admin\"]}]}"));
   }
 
   /**
@@ -108,5 +109,24 @@ class NearCacheIT {
     long staleMillis = Duration.ofNanos(System.nanoTime() - staleSince).toMillis();
     assertEquals(401, answer.statusCode());
     assertTrue(staleMillis <= BOUND_MILLIS + 500, "stale for " + staleMillis + " ms, beyond the bound");
+  }
+
+  /** An incident revocation on A reaches B's near-cache at once: everything of the client, not one token. */
+  @Test
+  void anIncidentRevocationOnOneNodeIsRefusedOnTheOtherAtOnce() throws Exception {
+    // A client of its own: the other tests' tokens, issued in the same second, stay untouched.
+    Caller shortApp = Caller.confidential(ConfigJson.SHORT_REFRESH, ConfigJson.SHORT_REFRESH_SECRET,
+        ConfigJson.SHORT_REFRESH_REDIRECT);
+    Grants.Tokens first = onA.authorize(shortApp, "email");
+    Grants.Tokens second = onA.authorize(shortApp, "email");
+    onB.assertPasses(first.access()); // both now in B's near-cache (60 s)
+    onB.assertPasses(second.access());
+    HttpResponse<String> revoked = new OAuthClient(a).postForm("/portcullis/admin/revoke",
+        OAuthClient.params("client_id", ConfigJson.SHORT_REFRESH), "Authorization",
+        OperationsIT.basic("ops", "ops-password"));
+    assertEquals(200, revoked.statusCode(), revoked.body());
+    assertRefusedAtOnce(onB, first.access());
+    assertRefusedAtOnce(onB, second.access());
+    assertEquals(400, onB.refresh(shortApp, first.refresh(), null).statusCode());
   }
 }

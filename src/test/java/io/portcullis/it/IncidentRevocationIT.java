@@ -1,0 +1,206 @@
+package io.portcullis.it;
+
+import static io.portcullis.it.ConfigJson.CONFIDENTIAL;
+import static io.portcullis.it.ConfigJson.CONFIDENTIAL_REDIRECT;
+import static io.portcullis.it.ConfigJson.CONFIDENTIAL_SECRET;
+import static io.portcullis.it.ConfigJson.REFRESHING;
+import static io.portcullis.it.ConfigJson.REFRESHING_REDIRECT;
+import static io.portcullis.it.ConfigJson.REFRESHING_SECRET;
+import static io.portcullis.it.ConfigJson.RESOURCE;
+import static io.portcullis.it.ConfigJson.RESOURCE_SECRET;
+import static io.portcullis.it.ConfigJson.SERVICE;
+import static io.portcullis.it.ConfigJson.SERVICE_SECRET;
+import static io.portcullis.it.OAuthClient.TOKEN;
+import static io.portcullis.it.OAuthClient.params;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.portcullis.it.Grants.Caller;
+import io.portcullis.testing.Concurrently;
+import io.portcullis.tools.Revoke;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Incident revocation over real HTTP: {@code POST /portcullis/admin/revoke} with {@code client_id=}
+ * or {@code username=}, by an operator with the admin role, and the same through the Revoke
+ * command. What was issued before is refused everywhere; what is issued afterwards works.
+ */
+class IncidentRevocationIT {
+
+  static final String REVOKE = "/portcullis/admin/revoke";
+
+  /** Bob approves for the user test alone: revoking him touches no other test's tokens. */
+  @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants()
+      .user("bob", "bob-password")
+      .set("operations", JsonParser.parseString("""
+          {"operators": [
+            {"username": "ops", "password": "{noop}ops-password", "roles": ["admin"]},
+            {"username": "watcher", "password": "{noop}watcher-password", "roles": ["metrics"]}]}""")));
+  static final OAuthClient client = new OAuthClient(server);
+  static final Grants grants = new Grants(client);
+  static final Caller APP = Caller.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT);
+  static final Caller OTHER_APP = Caller.confidential(CONFIDENTIAL, CONFIDENTIAL_SECRET, CONFIDENTIAL_REDIRECT);
+  static final Caller MARKUP_APP = Caller.confidential(ConfigJson.MARKUP, "markup-secret", ConfigJson.MARKUP_REDIRECT);
+  static final Caller QUERY_APP = Caller.confidential(ConfigJson.QUERY, ConfigJson.QUERY_SECRET,
+      ConfigJson.QUERY_REDIRECT);
+  static final Caller SHORT_APP = Caller.confidential(ConfigJson.SHORT_REFRESH, ConfigJson.SHORT_REFRESH_SECRET,
+      ConfigJson.SHORT_REFRESH_REDIRECT);
+  static final Caller RESOURCE_SERVER = Caller.confidential(RESOURCE, RESOURCE_SECRET, null);
+  static final ExecutorService pool = Executors.newFixedThreadPool(16);
+
+  @AfterAll
+  static void stopPool() {
+    pool.shutdownNow();
+  }
+
+  static HttpResponse<String> revoke(String username, String password, Map<String, String> form) throws Exception {
+    return client.postForm(REVOKE, form, "Authorization", OperationsIT.basic(username, password));
+  }
+
+  static String clientCredentials() throws Exception {
+    HttpResponse<String> token = client.postForm(TOKEN, params("grant_type", "client_credentials"),
+        "Authorization", OAuthClient.basic(SERVICE, SERVICE_SECRET));
+    assertEquals(200, token.statusCode(), token.body());
+    return OAuthClient.json(token).get("access_token").getAsString();
+  }
+
+  /** Tokens issued in the cut-off's second are refused too: the next ones must come a second later. */
+  static void nextSecond(JsonObject answer) throws InterruptedException {
+    Instant cutoff = Instant.parse(answer.get("cutoff").getAsString());
+    while (!Instant.now().isAfter(cutoff.plusSeconds(1))) {
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void everythingOfOneClientIsRefusedAndNewTokensWork() throws Exception {
+    Grants.Tokens app = grants.authorize(APP, "email");
+    String service = clientCredentials();
+    grants.assertPasses(app.access());
+
+    HttpResponse<String> answer = revoke("ops", "ops-password", params("client_id", REFRESHING));
+    assertEquals(200, answer.statusCode(), answer.body());
+    JsonObject body = OAuthClient.json(answer);
+    assertEquals("client", body.get("revoked").getAsString());
+    assertEquals(REFRESHING, body.get("client_id").getAsString());
+    assertTrue(body.get("registered").getAsBoolean());
+    assertTrue(Instant.parse(body.get("remembered_until").getAsString())
+        .isAfter(Instant.parse(body.get("cutoff").getAsString())));
+
+    grants.assertRefused(app.access());
+    assertFalse(grants.introspection(RESOURCE_SERVER, app.access()).get("active").getAsBoolean());
+    HttpResponse<String> refresh = grants.refresh(APP, app.refresh(), null);
+    assertEquals(400, refresh.statusCode(), refresh.body());
+    assertEquals("invalid_grant", OAuthClient.json(refresh).get("error").getAsString());
+    grants.assertPasses(service); // another client's token is untouched
+
+    nextSecond(body);
+    Grants.Tokens again = grants.authorize(APP, "email");
+    grants.assertPasses(again.access());
+    assertEquals(200, grants.refresh(APP, again.refresh(), null).statusCode());
+  }
+
+  /** A flow that bob approves. */
+  static Grants.Tokens approvedByBob(Caller caller) throws Exception {
+    String verifier = OAuthClient.newVerifier();
+    String code = client.approve(params("response_type", "code", "client_id", caller.clientId(),
+        "redirect_uri", caller.redirectUri(), "scope", "email", "code_challenge", OAuthClient.challenge(verifier),
+        "code_challenge_method", "S256"), "bob", "bob-password").get("code");
+    return Grants.issued(client.postForm(TOKEN, params("grant_type", "authorization_code", "code", code,
+        "redirect_uri", caller.redirectUri(), "code_verifier", verifier), caller.auth()));
+  }
+
+  @Test
+  void everythingOneUserApprovedIsRefusedForEveryClient() throws Exception {
+    Grants.Tokens app = approvedByBob(MARKUP_APP);
+    Grants.Tokens other = approvedByBob(QUERY_APP);
+    Grants.Tokens alices = grants.authorize(QUERY_APP, "email"); // another user's: untouched
+    String service = clientCredentials(); // no user: untouched
+    HttpResponse<String> answer = revoke("ops", "ops-password", params("username", "bob"));
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals("user", OAuthClient.json(answer).get("revoked").getAsString());
+    grants.assertRefused(app.access());
+    grants.assertRefused(other.access());
+    grants.assertPasses(alices.access());
+    grants.assertPasses(service);
+    nextSecond(OAuthClient.json(answer));
+    grants.assertPasses(approvedByBob(MARKUP_APP).access());
+  }
+
+  @Test
+  void onlyAnAdminOperatorMayAndTheFormMustSayWhom() throws Exception {
+    HttpResponse<String> none = client.postForm(REVOKE, params("client_id", SERVICE));
+    assertEquals(401, none.statusCode());
+    assertTrue(none.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Basic "));
+    assertEquals(401, revoke("ops", "wrong", params("client_id", SERVICE)).statusCode());
+    assertEquals(403, revoke("watcher", "watcher-password", params("client_id", SERVICE)).statusCode());
+    HttpResponse<String> both = revoke("ops", "ops-password", params("client_id", SERVICE, "username", "bob"));
+    assertEquals(400, both.statusCode());
+    assertEquals("invalid_request", OAuthClient.json(both).get("error").getAsString());
+    assertEquals(400, revoke("ops", "ops-password", params("scope", "x")).statusCode());
+    assertEquals(400, revoke("ops", "ops-password", params("client_id", "x".repeat(300))).statusCode());
+    assertEquals(405, client.get(REVOKE, "Authorization", OperationsIT.basic("ops", "ops-password")).statusCode());
+    // Nothing was revoked by any of these.
+    grants.assertPasses(clientCredentials());
+    // A client id nobody registered: done (its tokens, if any, are refused), and said so.
+    HttpResponse<String> typo = revoke("ops", "ops-password", params("client_id", "servcie-app"));
+    assertEquals(200, typo.statusCode());
+    assertFalse(OAuthClient.json(typo).get("registered").getAsBoolean());
+  }
+
+  /** Many operators at once: every answer names one cut-off in force, and the tokens stay refused. */
+  @Test
+  void parallelRevocationsAgreeOnTheCutOff() throws Exception {
+    Grants.Tokens app = grants.authorize(OTHER_APP, "profile");
+    List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      calls.add(() -> revoke("ops", "ops-password", params("client_id", CONFIDENTIAL)));
+    }
+    List<HttpResponse<String>> answers = Concurrently.atOnce(pool, calls);
+    Instant latest = Instant.EPOCH;
+    for (HttpResponse<String> answer : answers) {
+      assertEquals(200, answer.statusCode(), answer.body());
+      Instant cutoff = Instant.parse(OAuthClient.json(answer).get("cutoff").getAsString());
+      latest = cutoff.isAfter(latest) ? cutoff : latest;
+    }
+    assertTrue(answers.stream().map(a -> Instant.parse(OAuthClient.json(a).get("cutoff").getAsString()))
+        .distinct().count() <= 2, "within a second or two of each other");
+    grants.assertRefused(app.access());
+  }
+
+  @Test
+  void theRevokeCommandAsksTheNode() throws Exception {
+    Grants.Tokens app = grants.authorize(SHORT_APP, "email");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Map<String, String> env = Map.of("PORTCULLIS_OPERATOR", "ops", "PORTCULLIS_OPERATOR_PASSWORD", "ops-password");
+    int code = Revoke.run(new String[] {server.baseUrl() + "/portcullis", "client_id=" + ConfigJson.SHORT_REFRESH}, env::get,
+        () -> null, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    JsonObject answer = JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
+    assertEquals(ConfigJson.SHORT_REFRESH, answer.get("client_id").getAsString());
+    grants.assertRefused(app.access());
+
+    Map<String, String> wrong = Map.of("PORTCULLIS_OPERATOR", "ops", "PORTCULLIS_OPERATOR_PASSWORD", "nope");
+    assertEquals(1, Revoke.run(new String[] {server.baseUrl() + "/portcullis", "username=bob"}, wrong::get,
+        () -> null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("answered 401"));
+  }
+}
