@@ -19,7 +19,8 @@
 # (Redis memory of 1,000,000 access tokens, then as many refresh tokens and spent-code markers).
 # Both need redis-server (Debian's redis-server package; bin/test installs it).
 # With --metrics: LoadBenchmark --stores memory,memory-nometrics (flows and the guarded route of two
-# memory-store deployments, one with metrics off through the init-parameter portcullis.metrics=off).
+# memory-store deployments, one with metrics off through the init-parameter portcullis.metrics=off),
+# then io.portcullis.web.MetricsOverhead: what metrics add to one bearer check, in process.
 # Everything it prints is also kept in target/bench/<time>/ (machine.txt, load.log, load.md,
 # memory.log, memory-xmx400m.log; with --redis load.log, load.md, redis-memory.log). Exits
 # non-zero if any step fails.
@@ -190,6 +191,14 @@ elif [ "$SKIP_LOAD" = 0 ]; then
       --concurrency "$CONCURRENCY" --pbkdf2-concurrency "$PBKDF2_CONCURRENCY" \
       --route-concurrency "$ROUTE_CONCURRENCY" --lifecycle-concurrency "$LIFECYCLE_CONCURRENCY" --markdown "$OUT/load.md" ${EXTRA[@]+"${EXTRA[@]}"} \
       2>&1 | tee "$OUT/load.log"
+fi
+
+if [ "$METRICS" = 1 ]; then
+  for threads in 1 2; do
+    echo "== metrics overhead in process: java ${MEMORY_JVM_FLAGS[*]} io.portcullis.web.MetricsOverhead --threads $threads"
+    java "${MEMORY_JVM_FLAGS[@]}" "${LOGGING[@]}" -cp "$CP" io.portcullis.web.MetricsOverhead --rounds 10 \
+        --checks 2000000 --threads "$threads" 2>&1 | tee -a "$OUT/overhead.log"
+  done
 fi
 
 if [ "$SKIP_MEMORY" = 0 ] && [ "$REDIS" = 1 ]; then
