@@ -27,11 +27,29 @@ final class HtmlTemplate {
   }
 
   private final String name;
-  private final String template;
+  /**
+   * The template compiled once: literal text at even indexes, placeholder names at odd ones, so
+   * that rendering is a walk over the parts, with no pattern matching per page.
+   */
+  private final String[] parts;
+  private final int literalLength;
 
   private HtmlTemplate(String name, String template) {
     this.name = name;
-    this.template = template;
+    java.util.List<String> compiled = new java.util.ArrayList<>();
+    Matcher m = PLACEHOLDER.matcher(template);
+    int at = 0;
+    int literal = 0;
+    while (m.find()) {
+      compiled.add(template.substring(at, m.start()));
+      literal += m.start() - at;
+      compiled.add(m.group(1));
+      at = m.end();
+    }
+    compiled.add(template.substring(at));
+    literal += template.length() - at;
+    this.parts = compiled.toArray(String[]::new);
+    this.literalLength = literal;
   }
 
   static HtmlTemplate load(String resource) {
@@ -47,22 +65,32 @@ final class HtmlTemplate {
 
   /** Values are {@link String}s (escaped) or {@link Html} (inserted as is). */
   String render(Map<String, ?> values) {
-    Matcher m = PLACEHOLDER.matcher(template);
-    StringBuilder out = new StringBuilder(template.length() + 512);
-    while (m.find()) {
-      Object value = values.get(m.group(1));
-      if (value == null) {
-        throw new IllegalArgumentException("template " + name + " needs a value for " + m.group(1));
+    StringBuilder out = new StringBuilder(literalLength + 1024);
+    for (int i = 0; i < parts.length; i++) {
+      if (i % 2 == 0) {
+        out.append(parts[i]);
+        continue;
       }
-      String markup = value instanceof Html html ? html.markup() : escape(value.toString()).markup();
-      m.appendReplacement(out, Matcher.quoteReplacement(markup));
+      Object value = values.get(parts[i]);
+      if (value == null) {
+        throw new IllegalArgumentException("template " + name + " needs a value for " + parts[i]);
+      }
+      if (value instanceof Html html) {
+        out.append(html.markup());
+      } else {
+        escapeInto(out, value.toString());
+      }
     }
-    m.appendTail(out);
     return out.toString();
   }
 
   static Html escape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);
+    escapeInto(out, text);
+    return new Html(out.toString());
+  }
+
+  private static void escapeInto(StringBuilder out, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
@@ -74,6 +102,5 @@ final class HtmlTemplate {
         default -> out.append(c);
       }
     }
-    return new Html(out.toString());
   }
 }
