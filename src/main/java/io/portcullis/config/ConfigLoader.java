@@ -64,6 +64,18 @@ public final class ConfigLoader {
     return load(source, parse(file, source));
   }
 
+  /** {@code content} as read from {@code file} (a reload parses the very bytes it compared). */
+  public static PortcullisConfig load(Path file, byte[] content) throws ConfigException {
+    String source = file.toAbsolutePath().toString();
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(content)).toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(source, List.of("not UTF-8 text"));
+    }
+    return load(source, parse(text, source));
+  }
+
   /** The file as JSON; it is read in full and must be UTF-8 (a byte-order mark is skipped). */
   static JsonElement parse(Path file, String source) throws ConfigException {
     // Decoded in full before parsing: StrictJson reports any read failure as malformed JSON, which
@@ -76,6 +88,10 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(source, List.of("cannot be read: " + describe(e)));
     }
+    return parse(text, source);
+  }
+
+  private static JsonElement parse(String text, String source) throws ConfigException {
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // a byte-order mark some Windows editors write
     }

@@ -225,7 +225,15 @@ public final class AuthorizeService {
       return new AuthorizeOutcome.ErrorPage(403, "invalid_request",
           "the approval form could not be verified; return to the application and start again");
     }
-    ClientRegistration client = config.client(pending.clientId()).orElseThrow();
+    // The config may have changed since the page was shown (a reload): a client no longer
+    // registered, or a redirect URI taken from it, gets no answer at all.
+    ClientRegistration client = config.client(pending.clientId()).orElse(null);
+    if (client == null || !client.redirectUris().contains(pending.redirectUri())) {
+      store.takePendingAuthorization(transactionId);
+      return new AuthorizeOutcome.ErrorPage(400, "invalid_request",
+          "this application, or its redirect address, is no longer registered; return to the application and "
+              + "start again");
+    }
     if ("deny".equals(decision)) {
       if (store.takePendingAuthorization(transactionId).isEmpty()) {
         return expired();

@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Who may read metrics and revoke in an incident: an operator of {@code operations.operators},
- * by HTTP Basic (RFC 7617). Guessed like any password, so throttled like one (per username
- * {@code operator:<name>}, per address); an unknown username takes as long as a known one.
+ * by HTTP Basic (RFC 7617). Guessed like any password, so throttled like one, per operator and
+ * address and per address ({@link Throttle#admitOperator}: not across addresses, so that nobody
+ * can lock the operators out); an unknown username takes as long as a known one.
  *
  * <p>Errors: 401 {@code unauthorized} (no, malformed or wrong credentials — one description for
  * all, so that it reveals no operator), 403 {@code forbidden} (an operator without the role),
@@ -49,7 +50,7 @@ public final class OperatorAuthenticator {
     String username = presented[0];
     Throttle.Attempt attempt;
     try {
-      attempt = throttle.admitPassword("operator:" + username, address);
+      attempt = throttle.admitOperator(username, address);
     } catch (OAuthException throttled) {
       audit.record("operator_authentication", throttled.status() == 429 ? "locked" : "busy", null, username, address);
       throw throttled;

@@ -144,10 +144,26 @@ public final class Throttle {
    * more than the limit could turn out to be failures, so parallel guesses never get more checks
    * than the limit, while a busy client with the right secret is never told it guessed.
    */
+  /**
+   * Counts an operator's password attempt ({@code operations.operators}), before it is checked:
+   * per operator and address, and per address — never per operator from all addresses, or an
+   * attacker with enough addresses could lock the operators out of incident revocation in the
+   * middle of an incident.
+   */
+  public Attempt admitOperator(String username, String address) {
+    return admit("operator:" + username, settings.userFailures(), address, "too many failed sign-ins", false);
+  }
+
   private Attempt admit(String subject, int limit, String address, String what) {
+    return admit(subject, limit, address, what, true);
+  }
+
+  private Attempt admit(String subject, int limit, String address, String what, boolean acrossAddresses) {
     String from = addressKey(address);
-    List<String> keys = List.of(subject + "@" + from, subject, from);
-    int[] limits = {limit, limit * ALL_ADDRESSES_FACTOR, settings.addressFailures()};
+    List<String> keys = acrossAddresses ? List.of(subject + "@" + from, subject, from)
+        : List.of(subject + "@" + from, from);
+    int[] limits = acrossAddresses ? new int[] {limit, limit * ALL_ADDRESSES_FACTOR, settings.addressFailures()}
+        : new int[] {limit, settings.addressFailures()};
     long deadline = System.nanoTime() + crowdedWait.toNanos();
     boolean queued = false;
     try {

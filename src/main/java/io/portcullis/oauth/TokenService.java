@@ -36,13 +36,22 @@ public final class TokenService {
 
   public TokenService(PortcullisConfig config, TokenStore store, ClientAuthenticator clients, RandomValues random,
       Clock clock, Audit audit) {
+    this(config, store, clients, random, clock, audit, config.longestTokenLifetime());
+  }
+
+  /**
+   * @param remember how long a revocation or spent code is remembered: at least the longest
+   *     lifetime of anything issued so far, which a reload that shortens TTLs does not shorten
+   */
+  public TokenService(PortcullisConfig config, TokenStore store, ClientAuthenticator clients, RandomValues random,
+      Clock clock, Audit audit, Duration remember) {
     this.config = config;
     this.store = store;
     this.clients = clients;
     this.random = random;
     this.clock = clock;
     this.audit = audit;
-    this.longestTokenTtl = config.longestTokenLifetime();
+    this.longestTokenTtl = remember;
   }
 
   /**
@@ -158,9 +167,11 @@ public final class TokenService {
       // RFC 9700 §2.1.1: a verifier for a code issued without a challenge hints at a downgrade.
       throw OAuthException.invalidGrant("code_verifier was sent, but the authorization request had no code_challenge");
     }
-    String grantedScope = narrow(granted.scope(), narrowed);
+    // A scope taken from the registration since the approval (a config reload) is not handed out.
+    String allowed = stillAllowed(client, granted.scope());
+    String grantedScope = narrow(allowed, narrowed);
 
-    return issue(client, granted.grantId(), granted.username(), grantedScope, granted.scope(), now,
+    return issue(client, granted.grantId(), granted.username(), grantedScope, allowed, now,
         now.plus(config.maxGrantLifetime()), ClientRegistration.AUTHORIZATION_CODE, address, place);
   }
 
@@ -202,8 +213,12 @@ public final class TokenService {
    * @throws OAuthException {@code invalid_grant} when nothing of the grant is allowed any more
    */
   private static String stillAllowed(ClientRegistration client, RefreshToken grant) {
-    List<String> allowed = Scopes.split(grant.scope()).stream().filter(client.scopes()::contains).toList();
-    if (allowed.isEmpty() && !grant.scope().isEmpty()) {
+    return stillAllowed(client, grant.scope());
+  }
+
+  private static String stillAllowed(ClientRegistration client, String scope) {
+    List<String> allowed = Scopes.split(scope).stream().filter(client.scopes()::contains).toList();
+    if (allowed.isEmpty() && !scope.isEmpty()) {
       throw OAuthException.invalidGrant("none of the scopes of this grant is registered for the client any more; "
           + "ask for a new authorization");
     }

@@ -472,8 +472,16 @@ public final class RedisTokenStore implements TokenStore {
         Long.toString(asked.atEpochSecond()), Long.toString(asked.expiresAtEpochSecond()),
         Long.toString(clock.instant().getEpochSecond()));
     // Announced even when a later cut-off was in force: a retry after a failure here must still
-    // reach the other nodes' near-caches.
-    call(r -> r.publish(revocations, cutOffField(kind, id)));
+    // reach the other nodes' near-caches. The cut-off is in force whether or not the announcement
+    // goes out: a failure here is logged, not reported as "nothing revoked" — the other nodes'
+    // near-caches then lag by nearCacheMillis at most.
+    try {
+      call(r -> r.publish(revocations, cutOffField(kind, id)));
+    } catch (StoreUnavailableException e) {
+      LOG.log(System.Logger.Level.WARNING, "cut-off set, but its announcement to the other nodes failed ("
+          + e.getMessage() + "); their near-caches may keep that " + kind.name().toLowerCase(java.util.Locale.ROOT)
+          + "'s tokens for nearCacheMillis at most");
+    }
     return Instant.ofEpochSecond((Long) inForce);
   }
 

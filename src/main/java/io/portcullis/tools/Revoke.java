@@ -76,7 +76,11 @@ public final class Revoke {
     try {
       uri = URI.create(base.replaceAll("/+$", "") + "/admin/revoke");
       if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-        return usage(err, "the URL must be http(s)://host[:port]/<operations.path>");
+        return usage(err, "the URL must be https://host[:port]/<operations.path>");
+      }
+      if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+        // The operator's password would cross the network in clear before the node could refuse.
+        return usage(err, "http:// only to this machine (localhost); use https:// for another host");
       }
     } catch (IllegalArgumentException e) {
       return usage(err, "the URL is not a valid URI");
@@ -108,6 +112,14 @@ public final class Revoke {
       err.println("revoke: interrupted");
       return 1;
     }
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return bare.equals("localhost") || bare.startsWith("127.") || bare.equals("::1");
   }
 
   private static int usage(PrintStream err, String problem) {

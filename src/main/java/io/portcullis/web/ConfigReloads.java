@@ -114,7 +114,7 @@ final class ConfigReloads implements AutoCloseable {
     }
     PortcullisConfig config;
     try {
-      config = ConfigLoader.load(file);
+      config = ConfigLoader.load(file, content); // the bytes compared, not a second read
     } catch (ConfigException e) {
       refuse(e.getMessage());
       return false;

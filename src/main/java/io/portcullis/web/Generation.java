@@ -31,6 +31,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything Portcullis builds from one version of its config: the protocol services, and the
@@ -46,7 +47,23 @@ final class Generation {
 
   /** What every generation uses, built once at start-up. */
   record Shared(ServletContext context, TokenStore store, AccessTokenLookup bearerLookup, Clock clock,
-      RandomValues random, Audit audit, PortcullisMetrics metrics) {}
+      RandomValues random, Audit audit, PortcullisMetrics metrics, AtomicReference<Duration> longestSeen) {
+
+    Shared(ServletContext context, TokenStore store, AccessTokenLookup bearerLookup, Clock clock, RandomValues random,
+        Audit audit, PortcullisMetrics metrics) {
+      this(context, store, bearerLookup, clock, random, audit, metrics, new AtomicReference<>(Duration.ZERO));
+    }
+
+    /**
+     * How long revocations, spent codes and cut-offs are remembered under {@code config}: the
+     * longest lifetime of anything that any config since start-up could have issued. A reload
+     * that shortens TTLs must not shorten how long what was issued before stays revoked.
+     */
+    Duration remember(PortcullisConfig config) {
+      Duration now = IncidentRevocation.longestLifetime(config);
+      return longestSeen.accumulateAndGet(now, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    }
+  }
 
   static final String REQUEST_ATTRIBUTE = "portcullis.generation";
 
@@ -90,11 +107,12 @@ final class Generation {
     ClientAuthenticator clients = new ClientAuthenticator(config, throttle, shared.audit());
     AuthorizeService authorize = new AuthorizeService(config, shared.store(), new ConfigUsers(config),
         shared.random(), shared.clock(), throttle, shared.audit());
+    Duration remember = shared.remember(config);
     TokenService token = new TokenService(config, shared.store(), clients, shared.random(), shared.clock(),
-        shared.audit());
+        shared.audit(), remember);
     IntrospectionService introspection = new IntrospectionService(shared.store(), clients);
-    RevocationService revocation = new RevocationService(shared.store(), clients, shared.clock(),
-        config.longestTokenLifetime(), shared.audit());
+    RevocationService revocation = new RevocationService(shared.store(), clients, shared.clock(), remember,
+        shared.audit());
     BearerTokenValidator bearer = new BearerTokenValidator(config, shared.bearerLookup());
     Duration bodyTimeout = config.transport().requestBodyTimeout();
 
@@ -114,8 +132,7 @@ final class Generation {
     servlets.put(OPERATIONS, new OperationsServlet(operations,
         new OperatorAuthenticator(operations, throttle, shared.audit()), shared.store(),
         metrics.enabled() ? metrics::scrape : null,
-        new IncidentRevocation(shared.store(), shared.clock(), IncidentRevocation.longestLifetime(config),
-            shared.audit()),
+        new IncidentRevocation(shared.store(), shared.clock(), remember, shared.audit()),
         clientId -> config.client(clientId).isPresent(), bodyTimeout, config.realm()));
     for (Map.Entry<String, Servlet> servlet : servlets.entrySet()) {
       servlet.getValue().init(new NamedConfig(servlet.getKey(), shared.context()));
@@ -130,10 +147,13 @@ final class Generation {
     json.add(operations.path() + OperationsServlet.REVOKE);
     filters.put(TRANSPORT, new TransportSecurityFilter(config.transport(), responses,
         path -> MetadataServlet.PATH.equals(path) || OperationsServlet.isHealth(operations, path)
-            || (!operations.covers(path) && config.routeFor(path).map(r -> r.isPublic()).orElse(false)),
+            || (!OperationsServlet.isEndpoint(operations, path)
+                && config.routeFor(path).map(r -> r.isPublic()).orElse(false)),
         json));
     filters.put(BEARER, new BearerTokenFilter(bearer, new BearerChallenge(config.realm()),
-        path -> OAUTH_ENDPOINTS.contains(path) || operations.covers(path),
+        // The four operations endpoints decide for themselves; anything else below their path is
+        // a route like any other (in a host webapp, its own servlets may answer there).
+        path -> OAUTH_ENDPOINTS.contains(path) || OperationsServlet.isEndpoint(operations, path),
         metrics.enabled()
             ? (outcome, path) -> metrics.bearerCheck(outcome, config.routeFor(path).map(RouteRule::path).orElse("none"))
             : (outcome, path) -> { }));

@@ -56,6 +56,15 @@ final class OperationsServlet extends HttpServlet {
     this.realm = realm;
   }
 
+  /** Whether {@code path} (below the context) is one of the four operations endpoints. */
+  static boolean isEndpoint(OperationsSettings settings, String path) {
+    if (!path.startsWith(settings.path())) {
+      return false;
+    }
+    String below = path.substring(settings.path().length());
+    return below.equals(LIVE) || below.equals(READY) || below.equals(METRICS) || below.equals(REVOKE);
+  }
+
   /** Paths below the context that load balancers may ask over plain HTTP: nothing secret in them. */
   static boolean isHealth(OperationsSettings settings, String path) {
     return path.equals(settings.path() + LIVE) || path.equals(settings.path() + READY);

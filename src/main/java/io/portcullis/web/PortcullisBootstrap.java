@@ -145,7 +145,12 @@ public final class PortcullisBootstrap implements ServletContextListener {
   private static void addServlet(ServletContext context, String name, Supplier<Generation> current,
       String... paths) {
     ServletRegistration.Dynamic registration = context.addServlet(name, new GenerationSwitch.Servlet(name, current));
-    registration.addMapping(paths);
+    java.util.Set<String> taken = registration.addMapping(paths);
+    if (!taken.isEmpty()) {
+      // Another servlet of this webapp maps them already: it would answer in Portcullis' place.
+      throw fail("Portcullis could not start: " + taken + " already mapped to another servlet of this webapp; "
+          + "move it, or choose another operations.path");
+    }
     registration.setLoadOnStartup(1);
     // Bodies are read with non-blocking IO (BodyReader): a slow client holds no thread.
     registration.setAsyncSupported(true);

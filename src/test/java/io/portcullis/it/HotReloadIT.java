@@ -221,4 +221,36 @@ class HotReloadIT {
     assertTrue(answered[0] > 0 && answered[1] > 0, "both versions were in force: " + answered[0] + ", " + answered[1]);
     apply(base());
   }
+
+  /**
+   * What was asked before a reload is answered under the version after it: an approval page of a
+   * client removed meanwhile gets no code (400, not a 500), and a code's scope taken from the
+   * client meanwhile is not handed out.
+   */
+  @Test
+  void aReloadBetweenTheApprovalPageAndTheAnswerIsHonoured() throws Exception {
+    apply(base());
+    String verifier = OAuthClient.newVerifier();
+    OAuthClient.ApprovalPage page = client.authorize(params("response_type", "code", "client_id", REFRESHING,
+        "redirect_uri", REFRESHING_REDIRECT, "scope", "email profile",
+        "code_challenge", OAuthClient.challenge(verifier), "code_challenge_method", "S256"));
+    apply(base().removeClient(REFRESHING));
+    HttpResponse<String> answered = client.decide(page, "approve", ConfigJson.USER, ConfigJson.PASSWORD);
+    assertEquals(400, answered.statusCode(), answered.body());
+    assertTrue(answered.body().contains("no longer registered"), answered.body());
+
+    apply(base());
+    String code = client.approve(params("response_type", "code", "client_id", REFRESHING,
+        "redirect_uri", REFRESHING_REDIRECT, "scope", "email profile",
+        "code_challenge", OAuthClient.challenge(verifier), "code_challenge_method", "S256"),
+        ConfigJson.USER, ConfigJson.PASSWORD).get("code");
+    apply(base().replaceClient(Client.confidential(REFRESHING, REFRESHING_SECRET, REFRESHING_REDIRECT)
+        .scopes("email").grantTypes("authorization_code", "refresh_token")));
+    HttpResponse<String> token = client.postForm(TOKEN, params("grant_type", "authorization_code", "code", code,
+        "redirect_uri", REFRESHING_REDIRECT, "code_verifier", verifier), "Authorization",
+        basic(REFRESHING, REFRESHING_SECRET));
+    assertEquals(200, token.statusCode(), token.body());
+    assertEquals("email", OAuthClient.json(token).get("scope").getAsString(), "profile was taken from the client");
+    apply(base());
+  }
 }

@@ -44,7 +44,9 @@ class OperationsIT {
       .set("throttling", JsonParser.parseString("{\"userFailures\": " + OPERATOR_FAILURES + "}")));
   static final OAuthClient client = new OAuthClient(server);
 
+  /** Metrics public; below the operations path, a public route: what no endpoint answers is a 404 there. */
   @RegisterExtension static final PortcullisServer open = PortcullisServer.deploy(ConfigJson.grants()
+      .publicRoute("/portcullis/*")
       .set("operations", JsonParser.parseString("{\"metricsPublic\": true}")));
   static final OAuthClient openClient = new OAuthClient(open);
 
@@ -151,9 +153,15 @@ class OperationsIT {
     assertTrue(scraped.body().contains("portcullis_config_version"), scraped.body());
   }
 
+  /**
+   * Only the four endpoints are exempt from the route rules: anything else below the path is a
+   * route like any other (in a host webapp, its own servlets may answer there).
+   */
   @Test
   void unknownPathsAndMethodsAreRefusedWithJson() throws Exception {
-    HttpResponse<String> missing = client.get(OPS + "/nothing-here");
+    assertEquals(401, client.get(OPS + "/nothing-here").statusCode(), "the route rule /* applies below /ops too");
+    assertEquals(401, client.get(OPS + "/health/live/more").statusCode());
+    HttpResponse<String> missing = openClient.get("/portcullis/nothing-here");
     assertEquals(404, missing.statusCode());
     assertEquals("not_found", OAuthClient.json(missing).get("error").getAsString());
     HttpResponse<String> post = client.postForm(OPS + "/health/live", params("x", "y"));

@@ -280,4 +280,17 @@ class ThrottleTest {
     assertTrue(most.get() <= 2, most.get() + " hashes at once");
     assertTrue(checked >= 2 && checked <= 2 + 8, checked + " checked: the permits and those allowed to wait");
   }
+
+  /** Failures from many addresses lock an operator out from those addresses only, never from everywhere. */
+  @Test
+  void manyAddressesCannotLockAnOperatorOutEverywhere() {
+    for (int address = 1; address <= 20; address++) {
+      for (int i = 0; i < 3; i++) {
+        throttle.admitOperator("ops", "10.9.0." + address).failed();
+      }
+      String from = "10.9.0." + address;
+      assertEquals(429, assertThrows(OAuthException.class, () -> throttle.admitOperator("ops", from)).status());
+    }
+    assertDoesNotThrow(() -> throttle.admitOperator("ops", "10.9.1.1").forget(), "the operator's own address");
+  }
 }

@@ -36,6 +36,8 @@ class RevokeTest {
     assertTrue(err().contains("no password"), err());
     assertEquals(2, run(Map.of("PORTCULLIS_OPERATOR", "ops"), "pw", "ftp://gw.example/portcullis", "username=alice"));
     assertEquals(2, run(Map.of("PORTCULLIS_OPERATOR", "ops"), "pw", "https://gw.example/p", "token=abc"));
+    assertEquals(2, run(Map.of("PORTCULLIS_OPERATOR", "ops"), "pw", "http://gw.example/portcullis", "username=alice"));
+    assertTrue(err().contains("http:// only to this machine"), err());
     assertEquals("", out.toString(StandardCharsets.UTF_8));
   }
 

@@ -94,4 +94,41 @@ class ConfigReloadsTest {
     assertEquals(3600, reloads.current().config().accessTokenTtl().getSeconds(), "nothing of it applied");
     assertEquals(1, reloads.refused());
   }
+
+  /**
+   * A reload that shortens TTLs does not shorten how long revocations and cut-offs are
+   * remembered: what was issued under the longer TTLs lives that long.
+   */
+  @Test
+  void revocationsAreRememberedAsLongAsAnyVersionCouldIssue() throws Exception {
+    Path file = Files.writeString(dir.resolve("portcullis.json"), config(", \"refreshTokenTtlSeconds\": 2592000"));
+    PortcullisConfig longer = ConfigLoader.load(file);
+    Files.writeString(file, config(", \"refreshTokenTtlSeconds\": 3600"));
+    PortcullisConfig shorter = ConfigLoader.load(file);
+    store = new CaffeineTokenStore(longer.store(), clock);
+    Generation.Shared shared = new Generation.Shared(mock(ServletContext.class), store, store, clock,
+        new RandomValues(), new Audit(clock), new PortcullisMetrics(false));
+    assertEquals(2_592_000, shared.remember(longer).getSeconds());
+    assertEquals(2_592_000, shared.remember(shorter).getSeconds(), "not shortened by the reload");
+  }
+
+  /** A request keeps the generation it was pinned to, whatever is swapped in while it runs. */
+  @Test
+  void aRequestKeepsItsGeneration() throws Exception {
+    Path file = Files.writeString(dir.resolve("portcullis.json"), config(""));
+    ConfigReloads reloads = reloads(file);
+    Generation first = reloads.current();
+    java.util.Map<String, Object> attributes = new java.util.HashMap<>();
+    jakarta.servlet.http.HttpServletRequest request = mock(jakarta.servlet.http.HttpServletRequest.class);
+    org.mockito.Mockito.when(request.getAttribute(org.mockito.ArgumentMatchers.anyString()))
+        .thenAnswer(i -> attributes.get(i.<String>getArgument(0)));
+    org.mockito.Mockito.doAnswer(i -> attributes.put(i.getArgument(0), i.getArgument(1)))
+        .when(request).setAttribute(org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any());
+    assertSame(first, Generation.pin(request, reloads.current()));
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": 120"));
+    assertTrue(reloads.check());
+    assertSame(first, Generation.pin(request, reloads.current()), "pinned: the reload changes nothing for it");
+    assertEquals(2, Generation.pin(mock(jakarta.servlet.http.HttpServletRequest.class), reloads.current()).number(),
+        "a new request gets the new one");
+  }
 }
