@@ -38,7 +38,7 @@ public final class ExportReader {
       throw new ExportException("the export is neither a ZIP archive nor a JSON document: expected an API Gateway "
           + "archive, or the JSON of /rest/apigateway/strategies or /rest/apigateway/applications");
     }
-    JsonElement root = json(text, "the export");
+    JsonElement root = json(text, null);
     JsonObject object = root.isJsonObject() ? root.getAsJsonObject() : new JsonObject();
     if (object.get("strategies") != null && object.get("strategies").isJsonArray()) {
       Export export = new Export("the strategies of GET /rest/apigateway/strategies");
@@ -129,12 +129,16 @@ public final class ExportReader {
     }
   }
 
-  /** Broken JSON is reported by where it breaks, never by quoting it: it may hold a secret. */
+  /**
+   * Broken JSON is reported by where it breaks, never by quoting it: it may hold a secret.
+   *
+   * @param where the archive entry, or null for the export itself
+   */
   private static JsonElement json(String text, String where) throws ExportException {
     try {
       return StrictJson.parse(text);
     } catch (StrictJson.MalformedJsonException e) {
-      throw new ExportException(where + ": broken JSON: " + e.withoutInput());
+      throw new ExportException((where == null ? "" : where + ": ") + "broken JSON: " + e.withoutInput());
     }
   }
 }
