@@ -20,15 +20,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The import command on each shape webMethods exports, and what each field becomes. */
 class ImportWebMethodsTest {
-
-  private static final Pattern ROTATED = Pattern.compile("(?m)^  secret rotated  (\\S+)  ([0-9a-f]{64})$");
 
   @TempDir Path dir;
   final Supplier<String> secrets = new RandomValues()::token;
@@ -53,21 +49,6 @@ class ImportWebMethodsTest {
     for (String line : lines) {
       assertTrue(run.err().contains(line), "no \"" + line + "\" in the report:\n" + run.err());
     }
-  }
-
-  /** The secret the report gives for {@code clientId}, asserting it is given exactly once. */
-  static String rotatedSecret(Run run, String clientId) {
-    Matcher matcher = ROTATED.matcher(run.err());
-    String secret = null;
-    while (matcher.find()) {
-      if (matcher.group(1).equals(clientId)) {
-        secret = matcher.group(2);
-      }
-    }
-    assertTrue(secret != null, "no rotated secret for " + clientId + " in\n" + run.err());
-    assertEquals(1, run.err().split(secret, -1).length - 1, "the new secret is printed once");
-    assertFalse(run.out().contains(secret), "the config holds only its hash");
-    return secret;
   }
 
   @Test
@@ -105,7 +86,7 @@ class ImportWebMethodsTest {
     assertEquals(Set.of("billing-backend", "mobile-app", "reports"), config.clients().keySet());
 
     ClientRegistration billing = config.clients().get("billing-backend");
-    assertTrue(billing.secret().matches(rotatedSecret(run, "billing-backend")), "the reported secret is the one stored");
+    assertTrue(billing.secret().matches(run.rotatedSecret("billing-backend")), "the reported secret is the one stored");
     assertTrue(billing.pkceRequired(), "pkceType ENFORCED");
     assertTrue(client(run, "billing-backend").get("enforcePkce").getAsBoolean());
     assertEquals(Set.of("authorization_code", "client_credentials"), billing.grantTypes());
@@ -127,7 +108,7 @@ class ImportWebMethodsTest {
     assertEquals(Set.of("reports"), reports.scopes());
     assertEquals(Set.of("authorization_code", "refresh_token"), reports.grantTypes(), "tokenRefreshLimit 5 allows refresh");
     assertEquals(7200, reports.accessTokenTtl().getSeconds());
-    rotatedSecret(run, "reports");
+    run.rotatedSecret("reports");
 
     reports(run, "skipped   Strategy.e6f7a8b9-1015-4c0d-8e1f-2a3b4c5d6e09 \"Partner JWT\": a strategy of type JWT",
         "\"Okta client\": its client is registered at the authorization server \"okta\"");
@@ -140,7 +121,7 @@ class ImportWebMethodsTest {
     Run run = WebMethodsExports.run(dir, WebMethodsExports.fixture("strategies.json"), secrets);
     PortcullisConfig config = imported(run);
     ClientRegistration shop = config.clients().get("shop");
-    assertTrue(shop.secret().matches(rotatedSecret(run, "shop")));
+    assertTrue(shop.secret().matches(run.rotatedSecret("shop")));
     assertTrue(config.enforcePkce(), "Portcullis's default without a local alias");
     reports(run, "PKCE now required: webMethods's global switch was off (its default; the export holds no local alias)",
         "skipped   strategies[1] \"Internal JWT\"");
@@ -165,7 +146,7 @@ class ImportWebMethodsTest {
     assertEquals(Set.of("crm"), crm.scopes());
 
     ClientRegistration intranet = config.clients().get("old-intranet");
-    assertTrue(intranet.secret().matches(rotatedSecret(run, "old-intranet")), "a masked oauth_credentials secret");
+    assertTrue(intranet.secret().matches(run.rotatedSecret("old-intranet")), "a masked oauth_credentials secret");
     assertEquals(List.of("intranet", "profile"), List.copyOf(intranet.scopes()), "10.1 scopes as one string");
     assertEquals(Set.of("authorization_code"), intranet.grantTypes(), "token_refresh_limit 0");
     assertEquals("Old intranet", intranet.name());

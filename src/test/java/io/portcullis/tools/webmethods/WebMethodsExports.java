@@ -1,5 +1,9 @@
 package io.portcullis.tools.webmethods;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import io.portcullis.tools.ImportWebMethods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +16,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -96,8 +102,25 @@ public final class WebMethodsExports {
     return zip(entries);
   }
 
+  private static final Pattern ROTATED = Pattern.compile("(?m)^  secret rotated  (\\S+)  ([0-9a-f]{64})$");
+
   /** What one run of the command did. */
-  public record Run(int exit, String out, String err) {}
+  public record Run(int exit, String out, String err) {
+    /** The new secret the report gives for {@code clientId}, asserting it is printed there once and nowhere else. */
+    public String rotatedSecret(String clientId) {
+      Matcher matcher = ROTATED.matcher(err);
+      String secret = null;
+      while (matcher.find()) {
+        if (matcher.group(1).equals(clientId)) {
+          secret = matcher.group(2);
+        }
+      }
+      assertNotNull(secret, "no rotated secret for " + clientId + " in\n" + err);
+      assertEquals(1, err.split(secret, -1).length - 1, "the new secret is printed once");
+      assertFalse(out.contains(secret), "the config holds only its hash");
+      return secret;
+    }
+  }
 
   /** Writes {@code export} to {@code dir} and runs the command on it with {@code more} arguments. */
   public static Run run(Path dir, byte[] export, Supplier<String> newSecret, String... more) throws IOException {
