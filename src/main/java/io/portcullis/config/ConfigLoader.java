@@ -40,8 +40,8 @@ public final class ConfigLoader {
       "maxGrantLifetimeSeconds", "operations");
 
   // The longest lifetimes accepted; ClientsReader bounds a client's own lifetimes alike.
-  static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
-  private static final int MAX_CODE_TTL = 3600;
+  public static final int MAX_ACCESS_TOKEN_TTL = 31 * 24 * 3600;
+  public static final int MAX_CODE_TTL = 3600;
   static final int MAX_REFRESH_TOKEN_TTL = 365 * 24 * 3600;
   static final long MAX_LIVE_TOKENS = 1_000_000_000;
 
