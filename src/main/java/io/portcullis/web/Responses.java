@@ -30,6 +30,13 @@ final class Responses {
   private final BearerChallenge bearer;
   /** Plain words for scopes ({@code scopeDescriptions} in the config), shown on the approval page. */
   private final Map<String, String> scopeDescriptions;
+  /**
+   * Each redirect URI's CSP {@code form-action} source, worked out once: only registered redirect
+   * URIs reach a page, so this holds no more entries than the config has (a new config, a new
+   * {@code Responses}).
+   */
+  private final java.util.concurrent.ConcurrentMap<String, String> formActions =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Responses(String realm) {
     this(realm, Map.of());
@@ -112,7 +119,9 @@ final class Responses {
     values.put("csrf_token", approval.csrfToken());
     values.put("redirect_uri", approval.redirectUri());
     retryAfter(response, approval.retryAfterSeconds());
-    html(response, approval.status(), APPROVAL.render(values), nonce, approval.redirectUri());
+    html(response, approval.status(), APPROVAL.render(values), nonce,
+        approval.redirectUri() == null ? null : formActions.computeIfAbsent(approval.redirectUri(),
+            Responses::formActionSource));
   }
 
   private HtmlTemplate.Html scopeIntro(List<String> scopes) {
@@ -141,12 +150,13 @@ final class Responses {
    * No framing, no scripts, styles only with this response's nonce. {@code form-action} must admit
    * the client's redirect URI: browsers apply it to the redirect that follows the form post.
    */
-  private static void html(HttpServletResponse response, int status, String page, String nonce, String redirectUri)
+  /** @param formAction the redirect URI's {@link #formActionSource}, or {@code null} */
+  private static void html(HttpServletResponse response, int status, String page, String nonce, String formAction)
       throws IOException {
-    StringBuilder csp = new StringBuilder("default-src 'none'; style-src 'nonce-").append(nonce)
+    StringBuilder csp = new StringBuilder(192).append("default-src 'none'; style-src 'nonce-").append(nonce)
         .append("'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
-    if (redirectUri != null) {
-      csp.append(' ').append(formActionSource(redirectUri));
+    if (formAction != null) {
+      csp.append(' ').append(formAction);
     }
     response.setStatus(status);
     response.setHeader("Content-Security-Policy", csp.toString());
