@@ -7,6 +7,7 @@
 #   bench/run.sh --skip-memory -- --url http://127.0.0.1:8080   # extra LoadBenchmark options after --
 #   bench/run.sh --redis              # the stores compared (issue 9): about 5 min of load, 4 min of memory
 #   bench/run.sh --metrics            # the memory store with and without metrics (issue 10): about 5 min
+#   bench/run.sh --ceiling            # Portcullis against a do-nothing servlet (issue 12): about 4 min
 #
 # Builds the WAR and the test classes, then runs on this machine's loopback only:
 #   1. io.portcullis.bench.LoadBenchmark: the WAR in embedded Jetty 12, complete flows at 1, 4 and
@@ -21,6 +22,10 @@
 # With --metrics: LoadBenchmark --stores memory,memory-nometrics (flows and the guarded route of two
 # memory-store deployments, one with metrics off through the init-parameter portcullis.metrics=off),
 # then io.portcullis.web.MetricsOverhead: what metrics add to one bearer check, in process.
+# With --ceiling: LoadBenchmark --stores memory,ceiling (flows at 1, 4, 16 clients and the routes of
+# the memory deployment beside a do-nothing servlet in the same JVM that replays what Portcullis
+# answered to one flow and the routes at start-up, same statuses, headers and bodies); every figure
+# is shown as a ratio to the ceiling's, with server CPU per flow beside the ceiling's.
 # Everything it prints is also kept in target/bench/<time>/ (machine.txt, load.log, load.md,
 # memory.log, memory-xmx400m.log; with --redis load.log, load.md, redis-memory.log). Exits
 # non-zero if any step fails.
@@ -44,6 +49,7 @@ SKIP_MEMORY=0
 WAIT_IDLE=0
 REDIS=0
 METRICS=0
+CEILING=0
 STORES=
 THREADS=8
 EXTRA=()
@@ -60,11 +66,11 @@ usage() {
   awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
   cat <<'EOF'
 options:
-  --duration S            seconds per flow level (default 10; with --redis 5 per store and round)
+  --duration S            seconds per flow level (default 10; with --redis, --metrics, --ceiling 5 per entry and round)
   --route-duration S      seconds per public/guarded route run (default 5)
   --rounds N              alternating public/guarded rounds per concurrency (default 4; with --redis
                           2 rounds of every store per level, in rotating order)
-  --warmup S              warm-up seconds (default 20; with --redis 10 per store)
+  --warmup S              warm-up seconds (default 20; with --redis, --metrics, --ceiling 10 per entry)
   --concurrency LIST      flow concurrency levels (default 1,4,16)
   --pbkdf2-concurrency L  PBKDF2 flow levels, or none (default 1,4)
   --route-concurrency L   route concurrency levels, or none (default 1,4,16)
@@ -72,6 +78,7 @@ options:
   --tokens N              tokens for the memory run (default 1000000)
   --redis                 compare the memory, Redis and Redis near-cache stores (issue 9)
   --metrics               compare the memory store with metrics on and off (issue 10)
+  --ceiling               compare the memory store with a do-nothing servlet, the ceiling (issue 12)
   --threads N             with --redis: threads saving tokens in the memory run (default 8)
   --quick                 3 s phases, 2 rounds, 3 s warm-up
   --wait-idle S           wait up to S seconds for other processes to leave the CPUs alone
@@ -93,6 +100,7 @@ while [ $# -gt 0 ]; do
     --tokens) TOKENS="$2"; shift 2 ;;
     --redis) REDIS=1; shift ;;
     --metrics) METRICS=1; shift ;;
+    --ceiling) CEILING=1; shift ;;
     --threads) THREADS="$2"; shift 2 ;;
     --quick) DURATION=3; ROUTE_DURATION=3; ROUNDS=2; WARMUP=3; shift ;;
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
@@ -105,7 +113,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ "$METRICS" = 1 ]; then
+if [ "$CEILING" = 1 ]; then
+  STORES=memory,ceiling; SKIP_MEMORY=1
+  DURATION=${DURATION:-5}; ROUTE_DURATION=${ROUTE_DURATION:-5}; ROUNDS=${ROUNDS:-4}; WARMUP=${WARMUP:-10}
+elif [ "$METRICS" = 1 ]; then
   STORES=memory,memory-nometrics; SKIP_MEMORY=1
   DURATION=${DURATION:-5}; ROUTE_DURATION=${ROUTE_DURATION:-5}; ROUNDS=${ROUNDS:-4}; WARMUP=${WARMUP:-10}
 elif [ "$REDIS" = 1 ]; then

@@ -49,7 +49,10 @@ import java.util.stream.Stream;
  * with {@code nearCacheMillis} 0, and with {@code --near-cache-millis}), complete flows and the
  * guarded route against each in rotating rounds, redis-server's CPU apart from the other
  * processes'; then the Redis round trips of a flow and of a guarded request, counted with
- * {@code MONITOR} ({@link RedisStats}).
+ * {@code MONITOR} ({@link RedisStats}). The entry {@code ceiling} among them (issue 12) is no
+ * store but a do-nothing servlet that replays what a Portcullis deployment answered ({@link
+ * Ceiling}); every flow and route figure is then shown as a ratio to the ceiling's, with server CPU
+ * per operation beside the ceiling's.
  *
  * <p>Every client is one thread with one keep-alive connection ({@link RawHttp}). Every response
  * is checked; any unexpected answer counts as an error and makes the run exit with status 1.
@@ -171,7 +174,7 @@ public final class LoadBenchmark {
     return n;
   }
 
-  static final List<String> STORES = List.of("memory", "memory-nometrics", "redis", "redis-near");
+  static final List<String> STORES = List.of("memory", "memory-nometrics", "redis", "redis-near", "ceiling");
 
   private static List<String> storeList(String value) {
     List<String> names = Arrays.stream(value.split(",")).map(String::trim).distinct().toList();
@@ -179,6 +182,9 @@ public final class LoadBenchmark {
       if (!STORES.contains(name)) {
         usage("--stores takes a list of " + String.join(", ", STORES) + ", not " + name);
       }
+    }
+    if (names.contains(CEILING) && names.size() < 2) {
+      usage("--stores " + CEILING + " needs a Portcullis deployment to measure against, e.g. memory," + CEILING);
     }
     return names;
   }
@@ -206,6 +212,9 @@ public final class LoadBenchmark {
                              [--count-flows 1000] [--count-seconds 12] [flow and route options]
                                                   flows and the guarded route on each store, side by side,
                                                   with a redis-server of its own; then Redis round trips
+               LoadBenchmark --stores memory,ceiling [flow and route options]
+                                                  the same against a do-nothing servlet that replays
+                                                  Portcullis's answers: ratios to the ceiling
                LoadBenchmark --serve SECONDS      start the WAR with the benchmark config, print its URL
                LoadBenchmark --write-config FILE  write the benchmark config for another server
                LoadBenchmark --url URL --print-token  one flow; print its access token (for curl or wrk)""");
@@ -452,8 +461,11 @@ public final class LoadBenchmark {
   // ---------------------------------------------------------------------------------------------
   // Stores compared (--stores): the same phases against one deployment per store, in one run
 
-  /** One deployment of the WAR, configured with one store. */
-  private record Deployment(String store, PortcullisServer server) {}
+  /** One deployment of the WAR, configured with one store, or the do-nothing {@link Ceiling}. */
+  private record Deployment(String store, String baseUrl, AutoCloseable server) {}
+
+  /** The entry name of the do-nothing ceiling (issue 12), which is no store. */
+  static final String CEILING = "ceiling";
 
   /** Points the phases (and every client thread started after this) at {@code target}. */
   private void target(String target) {
@@ -480,6 +492,10 @@ public final class LoadBenchmark {
             + redis.uri() + " without persistence, pid " + CpuSample.watched);
       }
       for (String store : stores) {
+        if (store.equals(CEILING)) {
+          deployments.add(null); // started below, from what a Portcullis deployment answers
+          continue;
+        }
         // Two key prefixes, so the two Redis deployments share the redis-server but no key.
         JsonObject section = switch (store) {
           case "redis" -> BenchConfig.redisStore(redis.uri(), "portcullis:", 0);
@@ -491,21 +507,32 @@ public final class LoadBenchmark {
         // "memory-nometrics": the memory store with metrics off, to measure what they cost.
         PortcullisServer server = store.endsWith("-nometrics")
             ? PortcullisServer.start(config, Map.of("portcullis.metrics", "off")) : PortcullisServer.start(config);
-        deployments.add(new Deployment(store, server));
+        deployments.add(new Deployment(store, server.baseUrl(), server));
         System.out.println("started " + PortcullisServer.war() + " (" + store + " store) in embedded Jetty at "
             + server.baseUrl());
+      }
+      if (stores.contains(CEILING)) {
+        Deployment reference = reference(deployments);
+        List<RawHttp.Exchange> portcullis = capture(reference.baseUrl());
+        Ceiling ceiling = Ceiling.start(portcullis);
+        deployments.set(stores.indexOf(CEILING), new Deployment(CEILING, ceiling.baseUrl(), ceiling));
+        System.out.println("started the do-nothing ceiling (one servlet replaying what the " + reference.store()
+            + " deployment answered) in embedded Jetty at " + ceiling.baseUrl());
+        compareAnswers(reference.store(), portcullis, capture(ceiling.baseUrl()));
       }
       embedded = true;
       long n = deployments.size();
       long redisDeployments = stores.stream().filter(s -> s.startsWith("redis")).count();
       startWatchdog((warmupSeconds > 0 ? n * (warmupSeconds + 2L * Math.max(1, warmupSeconds / 2)) : 0)
           + concurrency.length * rounds * n * durationSeconds
-          + routeConcurrency.length * rounds * (n + 1) * routeDurationSeconds
+          + routeConcurrency.length * rounds * (n + (stores.contains(CEILING) ? 2 : 1)) * routeDurationSeconds
           + redisDeployments * (countFlows / 100 + countSeconds + 10));
       return compareStores(deployments, stats);
     } finally {
       for (Deployment d : deployments) {
-        d.server().close();
+        if (d != null) {
+          d.server().close();
+        }
       }
       for (Path config : configs) {
         Files.deleteIfExists(config);
@@ -515,6 +542,50 @@ public final class LoadBenchmark {
       }
       if (redis != null) {
         redis.close();
+      }
+    }
+  }
+
+  /** The first Portcullis deployment (memory if there is one): the public route's, and what the ceiling copies. */
+  private static Deployment reference(List<Deployment> deployments) {
+    return deployments.stream().filter(d -> d != null && d.store().equals("memory")).findFirst()
+        .orElseGet(() -> deployments.stream().filter(d -> d != null && !d.store().equals(CEILING)).findFirst()
+            .orElseThrow());
+  }
+
+  /**
+   * What a Portcullis deployment answers, over the wire, for the {@link Ceiling} to replay: one
+   * complete flow, then the guarded route with its token and without, and the public route, each
+   * request as the benchmark sends it.
+   */
+  private List<RawHttp.Exchange> capture(String target) throws IOException {
+    target(target);
+    try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
+      http.transcript = new ArrayList<>();
+      String token = new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run();
+      routeRequest(http, BenchConfig.GUARDED_PATH, token);
+      RawHttp.Response denied = http.send("GET", contextPath + BenchConfig.GUARDED_PATH, null, null);
+      check(denied.status() == 401, "guarded route without a token must be 401", denied);
+      routeRequest(http, BenchConfig.PUBLIC_PATH, token);
+      return http.transcript;
+    }
+  }
+
+  /**
+   * Prints the sizes of what Portcullis and the ceiling answered to the same requests, and refuses
+   * to go on if a status or a body size differs: the comparison is only honest if they match.
+   */
+  private static void compareAnswers(String store, List<RawHttp.Exchange> portcullis, List<RawHttp.Exchange> ceiling) {
+    System.out.println("answers, " + store + " vs ceiling: status, header lines, body bytes");
+    for (int i = 0; i < portcullis.size(); i++) {
+      RawHttp.Exchange p = portcullis.get(i);
+      RawHttp.Exchange c = ceiling.get(i);
+      int pBody = p.body() == null ? 0 : p.body().getBytes(StandardCharsets.UTF_8).length;
+      int cBody = c.body() == null ? 0 : c.body().getBytes(StandardCharsets.UTF_8).length;
+      System.out.printf(Locale.ROOT, "  %-60.60s %d %2d %6d B | %d %2d %6d B%n", p.requestLine(), p.status(),
+          p.headers().size(), pBody, c.status(), c.headers().size(), cBody);
+      if (p.status() != c.status() || pBody != cBody) {
+        throw new IllegalStateException("the ceiling does not answer " + p.requestLine() + " as " + store + " does");
       }
     }
   }
@@ -567,14 +638,14 @@ public final class LoadBenchmark {
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + "; JVM flags " + ManagementFactory.getRuntimeMXBean().getInputArguments());
     for (Deployment d : deployments) {
-      target(d.server().baseUrl());
+      target(d.baseUrl());
       sanityCheck();
     }
     if (warmupSeconds > 0) {
       System.out.println("\nwarm-up: each deployment " + warmupSeconds + " s of flows, then route requests"
           + " (not reported)");
       for (Deployment d : deployments) {
-        target(d.server().baseUrl());
+        target(d.baseUrl());
         runFlows("warm-up", 4, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
         List<String> tokens = tokens(4);
         runRoute("warm-up", BenchConfig.PUBLIC_PATH, 4, Math.max(1, warmupSeconds / 2), tokens);
@@ -586,7 +657,7 @@ public final class LoadBenchmark {
         + " s per store and level, the stores in rotating order");
     System.out.println(Result.header());
     List<StoreRow> flows = inRotation(concurrency, stores, (store, clients) -> {
-      target(deployments.get(stores.indexOf(store)).server().baseUrl());
+      target(deployments.get(stores.indexOf(store)).baseUrl());
       return runFlows("flows " + store, clients, durationSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
     });
 
@@ -595,18 +666,22 @@ public final class LoadBenchmark {
     int most = Arrays.stream(routeConcurrency).max().orElse(0);
     Map<String, List<String>> tokens = new LinkedHashMap<>();
     for (Deployment d : deployments) {
-      target(d.server().baseUrl());
+      target(d.baseUrl());
       tokens.put(d.store(), tokens(most));
     }
     List<String> entries = new ArrayList<>();
     entries.add("public");
+    if (stores.contains(CEILING)) {
+      entries.add(PUBLIC_CEILING);
+    }
     entries.addAll(stores);
     System.out.println(Result.header());
     List<StoreRow> routes = inRotation(routeConcurrency, entries, (entry, clients) -> {
-      boolean open = entry.equals("public");
-      Deployment d = open ? deployments.get(0) : deployments.get(stores.indexOf(entry));
-      target(d.server().baseUrl());
-      return runRoute(open ? "public" : "guarded " + d.store(), open ? BenchConfig.PUBLIC_PATH
+      boolean open = entry.equals("public") || entry.equals(PUBLIC_CEILING);
+      Deployment d = entry.equals("public") ? reference(deployments)
+          : deployments.get(stores.indexOf(open ? CEILING : entry));
+      target(d.baseUrl());
+      return runRoute(open ? entry : "guarded " + d.store(), open ? BenchConfig.PUBLIC_PATH
           : BenchConfig.GUARDED_PATH, clients, routeDurationSeconds, tokens.get(d.store()));
     });
 
@@ -616,7 +691,7 @@ public final class LoadBenchmark {
           + countSeconds + " s with a fresh token, 1 client, on each Redis deployment");
       for (Deployment d : deployments) {
         if (d.store().startsWith("redis")) {
-          target(d.server().baseUrl());
+          target(d.baseUrl());
           if (countFlows > 0) {
             counts.add(countFlows(d.store(), stats));
           }
@@ -631,6 +706,9 @@ public final class LoadBenchmark {
     String md = storesMarkdown(started, deployments, stats, flows, routes, counts, errors);
     return report(md, errors);
   }
+
+  /** The public route on the ceiling, beside Portcullis's public route. */
+  private static final String PUBLIC_CEILING = "public ceiling";
 
   /** Runs one entry (a store, or the public route) at a concurrency. */
   private interface EntryPhase {
@@ -711,6 +789,9 @@ public final class LoadBenchmark {
       case "redis" -> " (Redis, nearCacheMillis 0)";
       case "redis-near" -> " (Redis, nearCacheMillis " + nearCacheMillis + ")";
       case "memory-nometrics" -> " (Caffeine, metrics off: init-parameter portcullis.metrics=off)";
+      case CEILING -> " (not the WAR: one do-nothing servlet in a Jetty 12 of its own, replaying the status, headers"
+          + " and bodies " + reference(deployments).store() + " answered to one flow and the routes at start-up;"
+          + " ratios to it are measured in the same run)";
       default -> " (Caffeine)";
     }).toList()));
     if (stats != null) {
@@ -728,7 +809,8 @@ public final class LoadBenchmark {
     storeTable(md, flows, "flows/s", "ms/flow", 1000);
     md.append("\nGuarded route (`GET ").append(BenchConfig.GUARDED_PATH).append("`, bearer token with scope email)"
         + " on each store, and the public route (`GET ").append(BenchConfig.PUBLIC_PATH).append("`, no store"
-        + " lookup) as the ceiling: ").append(rounds).append(" rounds of ").append(routeDurationSeconds)
+        + " lookup) as the ceiling").append(flows.stream().anyMatch(r -> r.name().equals(CEILING))
+            ? " (and the do-nothing ceiling's answers to both)" : "").append(": ").append(rounds).append(" rounds of ").append(routeDurationSeconds)
         .append(" s each, in rotating order; req/s the mean of the rounds, latency and CPU the median:\n\n");
     storeTable(md, routes, "req/s", "µs/req", 1);
 
@@ -770,18 +852,31 @@ public final class LoadBenchmark {
   /** One row per store (or the public route) and concurrency; {@code scale} turns µs into the unit shown. */
   private static void storeTable(StringBuilder md, List<StoreRow> rows, String rateUnit, String cpuUnit,
       double scale) {
-    md.append("| clients | store | ").append(rateUnit).append(" | vs memory | p50 ms | p99 ms | CPU ").append(cpuUnit)
+    boolean ceiling = rows.stream().anyMatch(r -> r.name().equals(CEILING));
+    md.append("| clients | store | ").append(rateUnit).append(" | vs memory | ")
+        .append(ceiling ? rateUnit + " ÷ ceiling's | server CPU ÷ ceiling's | " : "")
+        .append("p50 ms | p99 ms | CPU ").append(cpuUnit)
         .append(" (client + server + Redis) | Redis CPU (cores) | other processes / steal (cores) | rounds |\n");
-    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    md.append("|---:|---|---:|---:|").append(ceiling ? "---:|---:|" : "").append("---:|---:|---:|---:|---:|---|\n");
     for (StoreRow r : rows) {
       StoreRow memory = rows.stream().filter(m -> m.clients() == r.clients() && m.name().equals("memory"))
           .findFirst().orElse(null);
-      String versus = memory == null || r.name().equals("memory") || r.name().equals("public") ? ""
+      boolean open = r.name().equals("public") || r.name().equals(PUBLIC_CEILING);
+      String versus = memory == null || r.name().equals("memory") || open || r.name().equals(CEILING) ? ""
           : String.format(Locale.ROOT, "%+.1f %%", (r.rate() / memory.rate() - 1) * 100);
+      if (ceiling) {
+        // Measured in the same run: the guarded route and flows against the ceiling's, the public route against its.
+        String against = open ? PUBLIC_CEILING : CEILING;
+        StoreRow top = rows.stream().filter(m -> m.clients() == r.clients() && m.name().equals(against))
+            .findFirst().orElse(null);
+        versus += top == null || r == top ? " | – | –" : String.format(Locale.ROOT, " | %.2f × | %.2f ×",
+            r.rate() / top.rate(), r.median(Result::serverCpuMicrosPerOp) / top.median(Result::serverCpuMicrosPerOp));
+      }
       double redis = r.median(Result::redisCpuMicrosPerOp);
       md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %s | %.3f | %.3f | %.2f (%.2f + %.2f + %s) | %s |"
               + " %.2f / %.2f | %s |%n",
-          r.clients(), r.name().equals("public") ? "public route" : r.name(), r.rate(), versus,
+          r.clients(), r.name().equals("public") ? "public route" : r.name().equals(PUBLIC_CEILING)
+              ? "public route, ceiling" : r.name(), r.rate(), versus,
           r.median(Result::p50Millis), r.median(Result::p99Millis),
           (r.median(Result::cpuMicrosPerOp) + (Double.isNaN(redis) ? 0 : redis)) / scale,
           r.median(Result::clientCpuMicrosPerOp) / scale, r.median(Result::serverCpuMicrosPerOp) / scale,

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +26,12 @@ final class RawHttp implements AutoCloseable {
 
   /** A response: status, the {@code Location} header (or null) and the body as text. */
   record Response(int status, String location, String body) {}
+
+  /** One exchange as it went over the wire: the request line, the status, every header line and the body. */
+  record Exchange(String requestLine, int status, List<String> headers, String body) {}
+
+  /** When not null, every exchange is appended: what the ceiling ({@link Ceiling}) replays. */
+  List<Exchange> transcript;
 
   private final String host;
   private final int port;
@@ -117,6 +125,7 @@ final class RawHttp implements AutoCloseable {
     }
     out.write(request);
     int status = statusLine();
+    List<String> headerLines = transcript == null ? null : new ArrayList<>();
     String location = null;
     long contentLength = -1;
     boolean chunked = false;
@@ -129,6 +138,9 @@ final class RawHttp implements AutoCloseable {
       int colon = indexOf(line, n, (byte) ':');
       if (colon <= 0) {
         continue;
+      }
+      if (headerLines != null) {
+        headerLines.add(new String(line, 0, n, StandardCharsets.ISO_8859_1));
       }
       String name = new String(line, 0, colon, StandardCharsets.ISO_8859_1);
       if (name.equalsIgnoreCase("Content-Length")) {
@@ -167,7 +179,16 @@ final class RawHttp implements AutoCloseable {
     if (close) {
       close();
     }
-    return new Response(status, location, body == null ? null : body.toString(StandardCharsets.UTF_8));
+    Response response = new Response(status, location, body == null ? null : body.toString(StandardCharsets.UTF_8));
+    if (headerLines != null) {
+      int end = 0;
+      while (end < request.length && request[end] != '\r') {
+        end++;
+      }
+      transcript.add(new Exchange(new String(request, 0, end, StandardCharsets.ISO_8859_1), status,
+          List.copyOf(headerLines), response.body()));
+    }
+    return response;
   }
 
   private int statusLine() throws IOException {
