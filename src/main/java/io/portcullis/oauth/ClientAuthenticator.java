@@ -4,11 +4,7 @@ import io.portcullis.config.ClientRegistration;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.StoredSecret;
 import java.net.URLDecoder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Locale;
 
 /**
  * RFC 6749 §2.3: a client proves itself with HTTP Basic, with {@code client_id} and
@@ -132,19 +128,14 @@ public final class ClientAuthenticator {
 
   /** RFC 6749 §2.3.1: Basic with the id and secret each form-urlencoded before base64. */
   private static Presented basic(String authorization) {
-    String trimmed = authorization.trim();
-    if (trimmed.length() < 6 || !trimmed.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
-      throw OAuthException.invalidClient("only HTTP Basic client authentication is accepted in the Authorization header");
-    }
     String decoded;
     try {
-      byte[] raw = Base64.getDecoder().decode(trimmed.substring(6).trim());
-      decoded = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(raw)).toString();
-    } catch (IllegalArgumentException | CharacterCodingException e) {
+      decoded = BasicCredentials.text(authorization);
+    } catch (IllegalArgumentException e) {
       throw OAuthException.invalidClient("the Basic Authorization header is not valid base64 of UTF-8 text");
+    }
+    if (decoded == null) {
+      throw OAuthException.invalidClient("only HTTP Basic client authentication is accepted in the Authorization header");
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {

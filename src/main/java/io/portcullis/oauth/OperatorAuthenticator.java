@@ -3,11 +3,6 @@ package io.portcullis.oauth;
 import io.portcullis.config.OperationsSettings;
 import io.portcullis.config.OperationsSettings.Operator;
 import io.portcullis.config.StoredSecret;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -91,16 +86,13 @@ public final class OperatorAuthenticator {
     if (authorization == null) {
       return null;
     }
-    String trimmed = authorization.trim();
-    if (trimmed.length() < 6 || !trimmed.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
-      return null;
-    }
     String decoded;
     try {
-      byte[] raw = Base64.getDecoder().decode(trimmed.substring(6).trim());
-      decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(raw)).toString();
-    } catch (IllegalArgumentException | CharacterCodingException e) {
+      decoded = BasicCredentials.text(authorization);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (decoded == null) {
       return null;
     }
     int colon = decoded.indexOf(':');

@@ -166,14 +166,24 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
       FunctionCounter.builder("portcullis.store.evictions", store, s -> s.evictions().getOrDefault(kind, 0L))
           .tag("kind", kind).register(registry);
     }
+    return timedProxy(TokenStore.class, store);
+  }
+
+  /** A near-cache's lookups, timed as the store's {@code findAccessToken}: what a bearer check waits for. */
+  AccessTokenLookup timed(AccessTokenLookup lookup) {
+    return enabled ? timedProxy(AccessTokenLookup.class, lookup) : lookup;
+  }
+
+  /** {@code target} with every call of {@code type}'s methods timed under the method's name. */
+  private <T> T timedProxy(Class<T> type, T target) {
     InvocationHandler timing = (proxy, method, args) -> {
       if (method.getDeclaringClass() == Object.class) {
-        return method.invoke(store, args);
+        return method.invoke(target, args);
       }
       long start = System.nanoTime();
       String outcome = "ok";
       try {
-        return method.invoke(store, args);
+        return method.invoke(target, args);
       } catch (InvocationTargetException e) {
         outcome = "error";
         throw e.getCause();
@@ -181,27 +191,7 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
         timer(method.getName(), outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
       }
     };
-    return (TokenStore) Proxy.newProxyInstance(TokenStore.class.getClassLoader(), new Class<?>[] {TokenStore.class},
-        timing);
-  }
-
-  /** A near-cache's lookups, timed as the store's {@code findAccessToken}: what a bearer check waits for. */
-  AccessTokenLookup timed(AccessTokenLookup lookup) {
-    if (!enabled) {
-      return lookup;
-    }
-    return token -> {
-      long start = System.nanoTime();
-      String outcome = "ok";
-      try {
-        return lookup.findAccessToken(token);
-      } catch (RuntimeException e) {
-        outcome = "error";
-        throw e;
-      } finally {
-        timer("findAccessToken", outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-      }
-    };
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, timing));
   }
 
   private Timer timer(String operation, String outcome) {
