@@ -76,6 +76,11 @@ public final class TransportSecurityFilter extends HttpFilter {
   }
 
   private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (request.getContentLengthLong() != 0 || request.getHeader("Transfer-Encoding") != null) {
+      // Refused before its body is read, which the container may then close the connection over:
+      // say so, or a client reusing the connection for its next request finds it gone.
+      response.setHeader("Connection", "close");
+    }
     String description = "this server accepts OAuth requests and access tokens over HTTPS only";
     String path = BearerTokenFilter.pathWithinContext(request);
     if (AuthorizeServlet.PATH.equals(path)) {
