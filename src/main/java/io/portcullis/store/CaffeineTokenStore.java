@@ -36,7 +36,8 @@ public final class CaffeineTokenStore implements TokenStore {
    * outnumber fresh codes by far and must not push them out.
    */
   private final Cache<SecretKey, UsedCode> usedCodes;
-  private final Cache<SecretKey, AccessToken> tokens;
+  /** Not a Caffeine cache: a table of its own keeps a million tokens in a third of the heap. */
+  private final AccessTokenTable tokens;
   /**
    * Live access tokens per client, for {@code maxLiveTokens}: one more on every save, one less
    * whenever a token leaves the cache (expired, evicted, revoked). Keyed by configured client ids.
@@ -74,13 +75,10 @@ public final class CaffeineTokenStore implements TokenStore {
     Ticker ticker = ClockTicker.of(clock);
     this.pending = cache("pending_authorizations", settings.maxPendingAuthorizations(), ticker);
     this.codes = cache("codes", settings.maxAuthorizationCodes(), ticker);
-    this.tokens = this.<SecretKey, AccessToken>builder("access_tokens", settings.maxAccessTokens(), ticker, null)
-        .removalListener((key, token, cause) -> {
-          if (token != null) {
-            liveTokens(token.clientId()).decrementAndGet();
-          }
-        })
-        .build();
+    AtomicLong tokensEvicted = new AtomicLong();
+    evictions.put("access_tokens", tokensEvicted);
+    this.tokens = new AccessTokenTable(settings.maxAccessTokens(), clock,
+        clientId -> liveTokens(clientId).decrementAndGet(), tokensEvicted);
     this.usedCodes = memory("spent_codes", "spent authorization codes", settings.maxAccessTokens(), ticker);
     this.refreshTokens = cache("refresh_tokens", settings.maxAccessTokens(), ticker);
     this.usedRefreshTokens = memory("spent_refresh_tokens", "spent refresh tokens", settings.maxAccessTokens(),
@@ -128,7 +126,7 @@ public final class CaffeineTokenStore implements TokenStore {
       codes.putAll(contents.codes);
       usedCodes.putAll(contents.usedCodes);
       contents.tokens.values().forEach(token -> liveTokens(token.clientId()).incrementAndGet());
-      tokens.putAll(contents.tokens);
+      contents.tokens.forEach(tokens::put);
       refreshTokens.putAll(contents.refreshTokens);
       usedRefreshTokens.putAll(contents.usedRefreshTokens);
       revokedGrants.putAll(contents.revokedGrants);
@@ -202,7 +200,7 @@ public final class CaffeineTokenStore implements TokenStore {
     Map<String, Long> entries = new java.util.LinkedHashMap<>();
     entries.put("pending_authorizations", pending.estimatedSize());
     entries.put("codes", codes.estimatedSize());
-    entries.put("access_tokens", tokens.estimatedSize());
+    entries.put("access_tokens", tokens.size());
     entries.put("refresh_tokens", refreshTokens.estimatedSize());
     entries.put("spent_codes", usedCodes.estimatedSize());
     entries.put("spent_refresh_tokens", usedRefreshTokens.estimatedSize());
@@ -352,8 +350,8 @@ public final class CaffeineTokenStore implements TokenStore {
   public LiveTokenPlace reserveLiveToken(String clientId, long maxLive) {
     AtomicLong live = liveTokens(clientId);
     if (!takePlace(live, maxLive)) {
-      // Expired tokens leave the count when the cache notices them: let it look now, then once more.
-      tokens.cleanUp();
+      // Expired tokens leave the count when the table notices them: let it look now, then once more.
+      tokens.cleanUpAtMostEverySecond();
       if (!takePlace(live, maxLive)) {
         return null;
       }
@@ -395,12 +393,12 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public Optional<AccessToken> findAccessToken(String token) {
-    return live(tokens.getIfPresent(SecretKey.of(token))).filter(t -> !refused(t));
+    return live(tokens.get(SecretKey.of(token))).filter(t -> !refused(t));
   }
 
   @Override
   public void revokeAccessToken(String token) {
-    tokens.invalidate(SecretKey.of(token));
+    tokens.remove(SecretKey.of(token));
   }
 
   @Override
@@ -494,7 +492,7 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public long accessTokenCount() {
-    return tokens.estimatedSize();
+    return tokens.size();
   }
 
   /** Caffeine may hand out an entry in the instant it expires; the entry's own expiry decides. */
@@ -523,7 +521,7 @@ public final class CaffeineTokenStore implements TokenStore {
     pending.invalidateAll();
     codes.invalidateAll();
     usedCodes.invalidateAll();
-    tokens.invalidateAll();
+    tokens.clear();
     refreshTokens.invalidateAll();
     usedRefreshTokens.invalidateAll();
     revokedGrants.invalidateAll();
@@ -536,7 +534,8 @@ public final class CaffeineTokenStore implements TokenStore {
     try {
       tokens.cleanUp();
       // Tokens of revoked grants or cut off are dead already: they are left behind.
-      Map<SecretKey, AccessToken> liveTokens = new java.util.HashMap<>(tokens.asMap());
+      Map<SecretKey, AccessToken> liveTokens = new java.util.HashMap<>();
+      tokens.forEach(liveTokens::put);
       liveTokens.values().removeIf(this::refused);
       Map<SecretKey, RefreshToken> liveRefreshTokens = new java.util.HashMap<>(refreshTokens.asMap());
       liveRefreshTokens.values().removeIf(this::refused);

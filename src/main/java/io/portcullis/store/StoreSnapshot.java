@@ -23,7 +23,9 @@ import java.util.zip.CheckedOutputStream;
  * The memory store on disk between a graceful shutdown and the next start ({@code store.snapshotFile}):
  * every live entry under its hashed key — pending approvals, codes, access and refresh tokens,
  * spent codes and refresh tokens, revoked grants, failure counters — and the cut-offs of clients
- * and users. No code, token or secret is in it, only their SHA-256.
+ * and users. No code, token or secret is in it, only their SHA-256 (of an access token, the
+ * first 128 bits, all its store keeps: {@link AccessTokenTable}; the rest of the key is written
+ * as zeros, and a key read from an older file is cut to those bits when it is loaded).
  *
  * <p>Written to a new file (mode 0600) beside the target, forced to disk, then renamed over it,
  * so a crash mid-write leaves the old file or none, never half of one. Read in full and checked
