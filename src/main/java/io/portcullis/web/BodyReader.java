@@ -95,14 +95,76 @@ final class BodyReader implements ReadListener, AsyncListener {
       handler.handle(bytes);
       return;
     }
+    long declared = request.getContentLengthLong();
+    byte[] arrived = null;
+    if (declared >= 0 && declared <= RequestParameters.MAX_BODY_BYTES) {
+      // Usually the whole (small) body came with the headers: take what the container already
+      // holds without waiting for anything, and answer on this thread. Only a body still on its
+      // way goes through the non-blocking reading below.
+      byte[] bytes = new byte[(int) declared];
+      int have;
+      try {
+        have = readArrived(request.getInputStream(), bytes);
+      } catch (IOException cutOff) {
+        answerNow(request, response, refusal, () -> {
+          response.setHeader("Connection", "close");
+          refusal.refuse(OAuthException.invalidRequest("the request body ended before its declared Content-Length"));
+        });
+        return;
+      }
+      if (have == declared) {
+        answerNow(request, response, refusal, () -> handler.handle(bytes));
+        return;
+      }
+      arrived = java.util.Arrays.copyOf(bytes, have);
+    }
     AsyncContext async = request.startAsync(request, response);
     async.setTimeout(deadline.toMillis());
     BodyReader reader = new BodyReader(async, request.getInputStream(), deadline, handler, refusal);
     async.addListener(reader);
-    if (request.getContentLengthLong() > RequestParameters.MAX_BODY_BYTES) {
+    if (declared > RequestParameters.MAX_BODY_BYTES) {
       reader.refuse(RequestParameters.tooLarge()); // at once, before any of it is read
+    } else if (arrived != null) {
+      reader.body.write(arrived, 0, arrived.length);
     }
     reader.in.setReadListener(reader);
+  }
+
+  /**
+   * Fills {@code bytes} with what has already arrived, never waiting: {@code available()} counts
+   * only what the container holds. Returns how many bytes it read; an early end of the body is an
+   * {@link IOException}.
+   */
+  private static int readArrived(ServletInputStream in, byte[] bytes) throws IOException {
+    int have = 0;
+    while (have < bytes.length && in.available() > 0) {
+      int n = in.read(bytes, have, bytes.length - have);
+      if (n < 0) {
+        throw new java.io.EOFException("the body ended early");
+      }
+      have += n;
+    }
+    return have;
+  }
+
+  /** Answers on the calling container thread, as {@link #finish} does on the listener's. */
+  private static void answerNow(HttpServletRequest request, HttpServletResponse response, Refusal refusal, Step step) {
+    try {
+      step.run();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, RequestContext.tag() + "request abandoned while answering: " + e);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, RequestContext.tag() + "request failed unexpectedly", e);
+      if (!response.isCommitted()) {
+        try {
+          response.reset();
+          RequestIdFilter.answerWith(request, response);
+          refusal.refuse(OAuthException.serverError("the authorization server failed; try again later"));
+        } catch (IOException | RuntimeException ignored) {
+          // nothing left to try
+        }
+      }
+    }
   }
 
   // ---- ReadListener ----
