@@ -69,7 +69,17 @@ class WalkthroughIT {
     environment.put("PORTCULLIS_CONFIG", Path.of("conf/portcullis.json").toAbsolutePath().toString());
     tomcat = ContainerProcess.start("bin-serve", List.of(Path.of("bin/serve").toAbsolutePath().toString(),
         "--no-build"), environment, dir, port, List.of("/"));
+    // Before anything else: Tomcat logs the first request line it cannot parse in full, query
+    // included, and only the first (later ones at debug level).
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(("GET /api/orders?access_token=" + UNPARSABLE_MARKER + "{x} HTTP/1.1\r\n"
+          + "Host: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      unparsableAnswer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
+
+  static final String UNPARSABLE_MARKER = "zqunparsablezq";
+  static String unparsableAnswer;
 
   @AfterAll
   static void stop() {
@@ -287,7 +297,73 @@ class WalkthroughIT {
     assertFalse(accessLog.contains(marker), accessLog);
   }
 
+  @Test
+  void onAnotherPortAnEditOfTheConfigStillAppliesWhileItRuns() throws Exception {
+    // bin/serve runs a copy of the config whose issuer names the port: the copy follows the
+    // original, so hot reload works as it does on port 8080.
+    Path work = Files.createDirectories(dir.resolve("edited"));
+    Path original = work.resolve("portcullis.json");
+    Files.writeString(original, Files.readString(Path.of("conf/portcullis.json")));
+    int otherPort = ContainerProcess.freePort();
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("PORT", Integer.toString(otherPort));
+    environment.put("SERVE_DIR", work.resolve("serve").toString());
+    environment.put("JAVA_HOME", System.getProperty("java.home"));
+    environment.put("JAVA_OPTS", "-Xmx256m");
+    environment.put("CATALINA_OPTS", "");
+    environment.put("TOMCAT_VERSION", System.getProperty("portcullis.tomcat10.version", "10.1.59"));
+    environment.put("PORTCULLIS_CONFIG", original.toString());
+    try (ContainerProcess edited = ContainerProcess.start("bin-serve-edited", List.of(
+        Path.of("bin/serve").toAbsolutePath().toString(), "--no-build"), environment, work, otherPort, List.of("/"))) {
+      String page = "/invoke/pub.apigateway.oauth2/authorize?response_type=code"
+          + "&client_id=374b1fae-4405-411b-85a0-6e1ab90923ba&redirect_uri=http://test.com&scope=email"
+          + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGeSJiw_cM&code_challenge_method=S256";
+      assertTrue(get(otherPort, page).body().contains("Test application"));
+      Files.writeString(original, Files.readString(original).replace("\"Test application\"", "\"Edited application\""));
+      String body = "";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (!body.contains("Edited application") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        body = get(otherPort, page).body();
+      }
+      assertTrue(body.contains("Edited application"), "the edit did not apply within 15 s:\n" + edited.logTail());
+      HttpResponse<String> metadata = get(otherPort, "/.well-known/oauth-authorization-server");
+      assertTrue(metadata.body().startsWith("{\"issuer\":\"http://localhost:" + otherPort + "\","), metadata.body());
+    }
+  }
+
+  @Test
+  void mavenPrintsNoTerminalEscapeCodes() throws Exception {
+    // Debian's Maven resets the terminal's colours at start and end even with -B; bin/test and
+    // bin/serve's build log would show ESC[0m (.mvn/jvm.config turns it off).
+    Process maven = new ProcessBuilder("mvn", "-B", "-o", "-q", "validate").redirectErrorStream(true).start();
+    String output = new String(maven.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    assertTrue(maven.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, maven.exitValue(), output);
+    assertFalse(output.contains("\u001b"), "escape codes in: " + output.replace("\u001b", "ESC"));
+  }
+
+  @Test
+  void aRequestLineTomcatCannotParseLeavesNoSecretInAnyLog() throws Exception {
+    assertTrue(unparsableAnswer.startsWith("HTTP/1.1 400"), unparsableAnswer);
+    // Tomcat's file handlers write asynchronously: give them time to show a leak.
+    Thread.sleep(1500);
+    List<Path> leaking = new java.util.ArrayList<>();
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        if (new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(UNPARSABLE_MARKER)) {
+          leaking.add(file);
+        }
+      }
+    }
+    assertEquals(List.of(), leaking, "the query of an unparsable request line was logged");
+  }
+
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return get(port, path);
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .build(), HttpResponse.BodyHandlers.ofString());
   }
