@@ -57,18 +57,10 @@ class WalkthroughIT {
     Files.writeString(dir.resolve("serve/.portcullis-serve"), "");
     Files.writeString(dir.resolve("serve/logs/earlier-run.log"), "kept\n");
     port = ContainerProcess.freePort();
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("PORT", Integer.toString(port));
-    environment.put("SERVE_DIR", dir.resolve("serve").toString());
-    environment.put("JAVA_HOME", System.getProperty("java.home"));
-    environment.put("JAVA_OPTS", "-Xmx256m");
-    environment.put("CATALINA_OPTS", "");
-    // The Tomcat the build copied (pom.xml); bin/serve's own default must name the same one.
-    environment.put("TOMCAT_VERSION", System.getProperty("portcullis.tomcat10.version", "10.1.59"));
     // The example, whatever this shell says.
-    environment.put("PORTCULLIS_CONFIG", Path.of("conf/portcullis.json").toAbsolutePath().toString());
     tomcat = ContainerProcess.start("bin-serve", List.of(Path.of("bin/serve").toAbsolutePath().toString(),
-        "--no-build"), environment, dir, port, List.of("/"));
+        "--no-build"), serveEnvironment(port, dir.resolve("serve"), Path.of("conf/portcullis.json").toAbsolutePath()),
+        dir, port, List.of("/"));
     // Before anything else: Tomcat logs the first request line it cannot parse in full, query
     // included, and only the first (later ones at debug level).
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
@@ -76,6 +68,20 @@ class WalkthroughIT {
           + "Host: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       unparsableAnswer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
+  }
+
+  /** What bin/serve is started with here: its port, directory and config, and nothing from this shell. */
+  static Map<String, String> serveEnvironment(int port, Path serveDir, Path config) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("PORT", Integer.toString(port));
+    environment.put("SERVE_DIR", serveDir.toString());
+    environment.put("JAVA_HOME", System.getProperty("java.home"));
+    environment.put("JAVA_OPTS", "-Xmx256m");
+    environment.put("CATALINA_OPTS", "");
+    // The Tomcat the build copied (pom.xml); bin/serve's own default must name the same one.
+    environment.put("TOMCAT_VERSION", System.getProperty("portcullis.tomcat10.version", "10.1.59"));
+    environment.put("PORTCULLIS_CONFIG", config.toString());
+    return environment;
   }
 
   static final String UNPARSABLE_MARKER = "zqunparsablezq";
@@ -305,16 +311,9 @@ class WalkthroughIT {
     Path original = work.resolve("portcullis.json");
     Files.writeString(original, Files.readString(Path.of("conf/portcullis.json")));
     int otherPort = ContainerProcess.freePort();
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("PORT", Integer.toString(otherPort));
-    environment.put("SERVE_DIR", work.resolve("serve").toString());
-    environment.put("JAVA_HOME", System.getProperty("java.home"));
-    environment.put("JAVA_OPTS", "-Xmx256m");
-    environment.put("CATALINA_OPTS", "");
-    environment.put("TOMCAT_VERSION", System.getProperty("portcullis.tomcat10.version", "10.1.59"));
-    environment.put("PORTCULLIS_CONFIG", original.toString());
     try (ContainerProcess edited = ContainerProcess.start("bin-serve-edited", List.of(
-        Path.of("bin/serve").toAbsolutePath().toString(), "--no-build"), environment, work, otherPort, List.of("/"))) {
+        Path.of("bin/serve").toAbsolutePath().toString(), "--no-build"),
+        serveEnvironment(otherPort, work.resolve("serve"), original), work, otherPort, List.of("/"))) {
       String page = "/invoke/pub.apigateway.oauth2/authorize?response_type=code"
           + "&client_id=374b1fae-4405-411b-85a0-6e1ab90923ba&redirect_uri=http://test.com&scope=email"
           + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGeSJiw_cM&code_challenge_method=S256";
