@@ -279,6 +279,20 @@ public final class Throttle {
    * count together.
    */
   static String addressKey(String address) {
+    // A thread answers one client many times over: the last address it saw, parsed once.
+    String[] last = LAST_ADDRESS.get();
+    if (address.equals(last[0])) {
+      return last[1];
+    }
+    String key = parseAddressKey(address);
+    last[0] = address;
+    last[1] = key;
+    return key;
+  }
+
+  private static final ThreadLocal<String[]> LAST_ADDRESS = ThreadLocal.withInitial(() -> new String[2]);
+
+  private static String parseAddressKey(String address) {
     try {
       Cidr block = Cidr.parse(address.length() > 45 ? "x" : address);
       byte[] bytes = block.network();
