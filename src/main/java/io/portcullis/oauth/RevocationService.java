@@ -45,39 +45,42 @@ public final class RevocationService {
     ClientRegistration caller = clients.authenticate(authorization, body, address);
     String token = body.require("token");
     // RFC 7009 §2.1: the hint says where to look first; the other kind is searched too.
-    String revoked;
+    Revoked revoked;
     if (TokenHint.parse(body.get("token_type_hint")) == TokenHint.ACCESS_TOKEN) {
-      revoked = revokeAccessToken(caller, token) ? "access_token"
-          : revokeRefreshToken(caller, token) ? "refresh_token" : null;
+      revoked = revokeAccessToken(caller, token);
+      revoked = revoked != null ? revoked : revokeRefreshToken(caller, token);
     } else {
-      revoked = revokeRefreshToken(caller, token) ? "refresh_token"
-          : revokeAccessToken(caller, token) ? "access_token" : null;
+      revoked = revokeRefreshToken(caller, token);
+      revoked = revoked != null ? revoked : revokeAccessToken(caller, token);
     }
-    audit.record("revocation", revoked == null ? "unknown_token" : "revoked", caller.clientId(), null, address,
-        "token_type", revoked);
+    audit.record("revocation", revoked == null ? "unknown_token" : "revoked", caller.clientId(),
+        revoked == null ? null : revoked.username(), address, "token_type", revoked == null ? null : revoked.kind());
   }
 
+  /** What a revocation found: the kind of token, and the user of its grant ({@code null} for none). */
+  private record Revoked(String kind, String username) {}
+
   /** The refresh token and, through its grant, every token issued from it. */
-  private boolean revokeRefreshToken(ClientRegistration caller, String token) {
+  private Revoked revokeRefreshToken(ClientRegistration caller, String token) {
     Optional<RefreshToken> refresh = store.findRefreshToken(token);
     if (refresh.isEmpty()) {
-      return false;
+      return null;
     }
     mustOwn(caller, refresh.get().clientId());
     store.revokeGrant(refresh.get().grantId(), clock.instant().plus(rememberRevocation));
     // Removed as well, so the refresh token stays dead even if the grant's revocation is evicted.
     store.revokeRefreshToken(token);
-    return true;
+    return new Revoked("refresh_token", refresh.get().username());
   }
 
-  private boolean revokeAccessToken(ClientRegistration caller, String token) {
+  private Revoked revokeAccessToken(ClientRegistration caller, String token) {
     Optional<AccessToken> access = store.findAccessToken(token);
     if (access.isEmpty()) {
-      return false;
+      return null;
     }
     mustOwn(caller, access.get().clientId());
     store.revokeAccessToken(token);
-    return true;
+    return new Revoked("access_token", access.get().username());
   }
 
   /** RFC 7009 §2.1: a client may revoke only tokens issued to it. */

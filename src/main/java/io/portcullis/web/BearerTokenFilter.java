@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.Optional;
@@ -56,8 +57,12 @@ public final class BearerTokenFilter extends HttpFilter {
   /** Told each check: its outcome and the request's path (metrics). */
   private final transient BiConsumer<String, String> outcomes;
 
+  /** How long the body of a refused request may take to arrive, to be dropped ({@link UnreadBody}). */
+  private final Duration bodyDeadline;
+
   BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Predicate<String> unguarded) {
-    this(validator, challenge, unguarded, (outcome, path) -> { });
+    this(validator, challenge, unguarded, (outcome, path) -> { },
+        io.portcullis.config.TransportSettings.defaults().requestBodyTimeout());
   }
 
   /**
@@ -65,11 +70,12 @@ public final class BearerTokenFilter extends HttpFilter {
    *     {@code insufficient_scope} or {@code unavailable}, and the path
    */
   BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Predicate<String> unguarded,
-      BiConsumer<String, String> outcomes) {
+      BiConsumer<String, String> outcomes, Duration bodyDeadline) {
     this.validator = validator;
     this.challenge = challenge;
     this.unguarded = unguarded;
     this.outcomes = outcomes;
+    this.bodyDeadline = bodyDeadline;
   }
 
   @Override
@@ -86,16 +92,19 @@ public final class BearerTokenFilter extends HttpFilter {
     } catch (OAuthException e) {
       outcomes.accept(outcome(e), path);
       challenge.send(response, e);
+      UnreadBody.drainAfterAnswer(request, response, bodyDeadline);
       return;
     } catch (StoreUnavailableException e) {
       outcomes.accept("unavailable", path);
       deny(response, "store unavailable: " + e.getMessage());
+      UnreadBody.drainAfterAnswer(request, response, bodyDeadline);
       return;
     } catch (RuntimeException e) {
       // Whatever else went wrong while checking (an entry the store cannot read, ...): refused,
       // as an RFC 6750 answer rather than a 500. The message names no token: none is in it.
       outcomes.accept("unavailable", path);
       deny(response, "the token check failed: " + e.getClass().getName());
+      UnreadBody.drainAfterAnswer(request, response, bodyDeadline);
       return;
     }
     if (token.isEmpty()) {

@@ -80,6 +80,7 @@ final class BodyReader implements ReadListener, AsyncListener {
   /** Reads the body of {@code request}, then calls {@code handler}, or {@code refusal} when it cannot. */
   static void read(HttpServletRequest request, HttpServletResponse response, Duration deadline, Handler handler,
       Refusal refusal) throws IOException {
+    request.setAttribute(UnreadBody.TAKEN, Boolean.TRUE);
     if (!request.isAsyncSupported()) {
       if (!WARNED_SYNC.getAndSet(true)) {
         LOG.log(System.Logger.Level.WARNING, "a filter in front of Portcullis does not support async requests, so "

@@ -156,7 +156,7 @@ final class Generation {
         path -> OAUTH_ENDPOINTS.contains(path) || OperationsServlet.isEndpoint(operations, path),
         metrics.enabled()
             ? (outcome, path) -> metrics.bearerCheck(outcome, config.routeFor(path).map(RouteRule::path).orElse("none"))
-            : (outcome, path) -> { }));
+            : (outcome, path) -> { }, bodyTimeout));
     return new Generation(config, number, Map.copyOf(servlets), Map.copyOf(filters));
   }
 

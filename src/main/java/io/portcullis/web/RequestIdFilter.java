@@ -36,10 +36,13 @@ final class RequestIdFilter extends HttpFilter {
     String id = idOf(request);
     request.setAttribute(ATTRIBUTE, id);
     response.setHeader(HEADER, id);
-    Generation.pin(request, current.get());
+    Generation generation = Generation.pin(request, current.get());
     String before = RequestContext.enter(id);
     try {
       chain.doFilter(request, response);
+      // A body nobody read, to a route, a refusal or a page: not left for the container to
+      // swallow on a worker thread while a slow client sends it.
+      UnreadBody.drainAfterAnswer(request, response, generation.config().transport().requestBodyTimeout());
     } finally {
       RequestContext.leave(before);
     }

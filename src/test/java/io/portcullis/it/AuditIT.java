@@ -65,6 +65,9 @@ class AuditIT {
       Grants.Tokens rotated = Grants.issued(grants.refresh(APP, tokens.refresh(), null));
       secrets.add(rotated.access());
       secrets.add(rotated.refresh());
+      // A user's token revoked: the line names the user of its grant.
+      assertEquals(200, client.postForm(REVOKE, params("token", rotated.access()),
+          "Authorization", basic(REFRESHING, REFRESHING_SECRET)).statusCode());
       // The spent refresh token again (reuse), the code again (replay).
       assertEquals(400, grants.refresh(APP, tokens.refresh(), null).statusCode());
       assertEquals(400, client.postForm(TOKEN, params("grant_type", "authorization_code", "code", code,
@@ -108,6 +111,8 @@ class AuditIT {
         + " address=127.0.0.1 grant_type=client_credentials");
     assertLine(lines, "event=revocation outcome=revoked client_id=" + SERVICE + " address=127.0.0.1 "
         + "token_type=access_token");
+    assertLine(lines, "event=revocation outcome=revoked client_id=" + REFRESHING + " user=" + USER
+        + " address=127.0.0.1 token_type=access_token");
     assertLine(lines, "event=client_authentication outcome=failed client_id=" + SERVICE + " address=127.0.0.1");
     assertLine(lines, "event=client_authentication outcome=locked client_id=" + SERVICE + " address=127.0.0.1");
     assertLine(lines, "event=approval outcome=locked client_id=" + REFRESHING + " user=mallory address=127.0.0.1");

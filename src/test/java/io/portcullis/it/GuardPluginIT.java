@@ -371,6 +371,23 @@ class GuardPluginIT {
     assertEquals(401, orders.statusCode(), orders.body());
   }
 
+  /**
+   * 250 clients trickling bodies to a guarded page without a token: the guard refuses them at
+   * once and drops their bodies without holding Tomcat's 200 worker threads, so the host still
+   * answers everyone else.
+   */
+  @Test
+  @Order(2)
+  void slowBodiesOfRefusedRequestsHoldNoThreads() throws Exception {
+    String host = HOSTS.get(0);
+    SlowClientsIT.whileTrickling(tomcat.port(), host + "/whoami.jsp", "", () -> {
+      HttpResponse<String> open = http.http().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(tomcat.baseUrl("/") + host + "/public/hello.txt"))
+          .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, open.statusCode(), open.body());
+    });
+  }
+
   /** Many requests at once, half with a good token and half with a revoked one, over both hosts. */
   @Test
   @Order(2)

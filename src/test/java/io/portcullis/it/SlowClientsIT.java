@@ -168,28 +168,28 @@ class SlowClientsIT {
   }
 
   /**
-   * 250 connections — more than either container's 200 worker threads — each trickling a
-   * 16,000-byte body a byte at a time: the server still answers everyone else.
+   * Where a slow body may be sent: an endpoint that reads bodies, and places that answer without
+   * reading them — a public route, a refused guarded route, metadata, an operations endpoint, a
+   * request refused for arriving over plain HTTP (its forwarded scheme from an untrusted client).
    */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("containers")
-  void clientsTricklingBodiesHoldNoThreads(String container, int port) throws Exception {
-    List<Socket> slow = new ArrayList<>();
-    ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
-    try {
-      for (int i = 0; i < 250; i++) {
-        slow.add(send(port, TOKEN, 16_000, "application/x-www-form-urlencoded", "g"));
-      }
-      trickle.scheduleAtFixedRate(() -> {
-        for (Socket socket : slow) {
-          try {
-            socket.getOutputStream().write('a');
-          } catch (IOException closedByTheDeadline) {
-            // the server gave up on it: as it should
-          }
-        }
-      }, 200, 200, TimeUnit.MILLISECONDS);
-      Thread.sleep(500); // every slow connection has reached the servlet and is waiting for its body
+  Stream<Arguments> tricklingTargets() {
+    List<String[]> targets = List.of(new String[] {TOKEN, ""}, new String[] {"/health", ""},
+        new String[] {"/api/orders", ""}, new String[] {"/.well-known/oauth-authorization-server", ""},
+        new String[] {"/portcullis/health/live", ""}, new String[] {"/api/orders", "X-Forwarded-Proto: http"});
+    return containers().flatMap(container -> targets.stream().map(target -> Arguments.of(container.get()[0],
+        container.get()[1], target[0], target[1])));
+  }
+
+  /**
+   * 250 connections — more than either container's 200 worker threads — each trickling a
+   * 16,000-byte body a byte at a time: the server still answers everyone else, whether the body
+   * goes to an endpoint that reads it or to a place that answers without it (left to the
+   * container, that body would be swallowed on a worker thread, as slowly as it comes).
+   */
+  @ParameterizedTest(name = "{0}: POST {2} {3}")
+  @MethodSource("tricklingTargets")
+  void clientsTricklingBodiesHoldNoThreads(String container, int port, String path, String header) throws Exception {
+    whileTrickling(port, path, header, () -> {
       OAuthClient client = new OAuthClient("http://127.0.0.1:" + port);
       java.net.http.HttpResponse<String> health = client.http().send(java.net.http.HttpRequest.newBuilder(
               java.net.URI.create("http://127.0.0.1:" + port + "/health")).timeout(java.time.Duration.ofSeconds(5))
@@ -202,6 +202,39 @@ class SlowClientsIT {
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, token.statusCode(), container + ": " + token.body());
+    });
+  }
+
+  /** What a test checks while the slow clients are at work. */
+  @FunctionalInterface
+  interface Check {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code check} while 250 connections — more than either container's 200 worker threads —
+   * each trickle a 16,000-byte form body to {@code path} a byte every 200 ms, with {@code header}
+   * (a header line, or empty) among their headers.
+   */
+  static void whileTrickling(int port, String path, String header, Check check) throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+    try {
+      for (int i = 0; i < 250; i++) {
+        slow.add(send(port, path, 16_000,
+            "application/x-www-form-urlencoded" + (header.isEmpty() ? "" : "\r\n" + header), "g"));
+      }
+      trickle.scheduleAtFixedRate(() -> {
+        for (Socket socket : slow) {
+          try {
+            socket.getOutputStream().write('a');
+          } catch (IOException closedByTheDeadline) {
+            // the server gave up on it: as it should
+          }
+        }
+      }, 200, 200, TimeUnit.MILLISECONDS);
+      Thread.sleep(500); // every slow connection has reached the server and is waiting for its body
+      check.run();
     } finally {
       trickle.shutdownNow();
       for (Socket socket : slow) {
