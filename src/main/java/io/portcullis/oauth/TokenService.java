@@ -136,7 +136,7 @@ public final class TokenService {
       // spent code found in a browser history.
       if (used.clientId().equals(client.clientId())) {
         store.revokeGrant(used.grantId(), now.plus(longestTokenTtl));
-        audit.record("code_replay", "grant_revoked", client.clientId(), null, address);
+        audit.record("code_replay", "grant_revoked", client.clientId(), used.username(), address);
       } else {
         audit.record("code_replay", "refused", client.clientId(), null, address, "reason", "another_clients_code");
       }
@@ -193,7 +193,7 @@ public final class TokenService {
       // whole grant, so neither the thief nor the victim keeps a working token.
       if (used.clientId().equals(client.clientId())) {
         store.revokeGrant(used.grantId(), now.plus(longestTokenTtl));
-        audit.record("refresh_reuse", "grant_revoked", client.clientId(), null, address);
+        audit.record("refresh_reuse", "grant_revoked", client.clientId(), used.username(), address);
       }
       throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
     }

@@ -63,7 +63,7 @@ public final class CaffeineTokenStore implements TokenStore {
   static final long MAX_CUT_OFFS = 100_000;
 
   /** What a code or refresh token becomes once spent: enough to revoke its grant if reused. */
-  record UsedCode(long grantId, String clientId, long expiresAtEpochSecond) implements Expiring {}
+  record UsedCode(long grantId, String clientId, String username, long expiresAtEpochSecond) implements Expiring {}
 
   record RevokedGrant(long expiresAtEpochSecond) implements Expiring {}
 
@@ -319,11 +319,11 @@ public final class CaffeineTokenStore implements TokenStore {
           return null; // Unknown, and no spent marker: a second presentation must revoke nothing either
         }
         outcome[0] = new CodeRedemption.Redeemed(fresh);
-        marker[0] = new UsedCode(fresh.grantId(), fresh.clientId(), rememberUsedUntil.getEpochSecond());
+        marker[0] = new UsedCode(fresh.grantId(), fresh.clientId(), fresh.username(), rememberUsedUntil.getEpochSecond());
         return marker[0];
       }
       UsedCode used = (UsedCode) current;
-      outcome[0] = new CodeRedemption.AlreadyUsed(used.grantId(), used.clientId());
+      outcome[0] = new CodeRedemption.AlreadyUsed(used.grantId(), used.clientId(), used.username());
       return used;
     });
     if (marker[0] != null) {
@@ -334,7 +334,7 @@ public final class CaffeineTokenStore implements TokenStore {
     } else if (outcome[0] instanceof CodeRedemption.Unknown) {
       Optional<UsedCode> used = live(usedCodes.getIfPresent(key));
       if (used.isPresent()) {
-        return new CodeRedemption.AlreadyUsed(used.get().grantId(), used.get().clientId());
+        return new CodeRedemption.AlreadyUsed(used.get().grantId(), used.get().clientId(), used.get().username());
       }
     }
     return outcome[0];
@@ -430,7 +430,8 @@ public final class CaffeineTokenStore implements TokenStore {
       if (!current.clientId().equals(clientId) || refused(current)) {
         return current;
       }
-      usedRefreshTokens.put(k, new UsedCode(current.grantId(), current.clientId(), rememberUsedUntil.getEpochSecond()));
+      usedRefreshTokens.put(k, new UsedCode(current.grantId(), current.clientId(), current.username(),
+          rememberUsedUntil.getEpochSecond()));
       rotated[0] = current;
       return null;
     });
@@ -445,7 +446,7 @@ public final class CaffeineTokenStore implements TokenStore {
     }
     Optional<UsedCode> used = live(usedRefreshTokens.getIfPresent(key));
     if (used.isPresent()) {
-      return new RefreshRotation.AlreadyUsed(used.get().grantId(), used.get().clientId());
+      return new RefreshRotation.AlreadyUsed(used.get().grantId(), used.get().clientId(), used.get().username());
     }
     return new RefreshRotation.Unknown();
   }

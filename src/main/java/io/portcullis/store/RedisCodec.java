@@ -139,11 +139,15 @@ final class RedisCodec {
     });
   }
 
-  /** A spent code or refresh token: its grant and client, for a replay to revoke. */
-  record Spent(long grantId, String clientId) {}
+  /**
+   * A spent code or refresh token: its grant and client, for a replay to revoke, and the grant's
+   * user for the audit trail ({@code null} in markers written before it was kept).
+   */
+  record Spent(long grantId, String clientId, String username) {}
 
   static Spent spent(String json) {
-    return decode("a spent marker", json, o -> new Spent(Long.parseLong(string(o, "g")), string(o, "c")));
+    return decode("a spent marker", json, o -> new Spent(Long.parseLong(string(o, "g")), string(o, "c"),
+        string(o, "u")));
   }
 
   /**

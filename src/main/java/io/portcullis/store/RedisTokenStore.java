@@ -56,7 +56,7 @@ public final class RedisTokenStore implements TokenStore {
       "local v = redis.call('GETDEL', KEYS[1])",
       "if v then",
       "  local d = cjson.decode(v)",
-      "  redis.call('SET', KEYS[2], cjson.encode({g = d.g, c = d.c}), 'PXAT', ARGV[1])",
+      "  redis.call('SET', KEYS[2], cjson.encode({g = d.g, c = d.c, u = d.u}), 'PXAT', ARGV[1])",
       "  return {'fresh', v}",
       "end",
       "local u = redis.call('GET', KEYS[2])",
@@ -76,7 +76,7 @@ public final class RedisTokenStore implements TokenStore {
       "local v = redis.call('HGET', KEYS[1], 'v')",
       "local d = cjson.decode(v)",
       "redis.call('DEL', KEYS[1])",
-      "redis.call('SET', KEYS[2], cjson.encode({g = d.g, c = c}), 'PXAT', ARGV[2])",
+      "redis.call('SET', KEYS[2], cjson.encode({g = d.g, c = c, u = d.u}), 'PXAT', ARGV[2])",
       "return {'rotated', v}");
   /** ARGV: window end if it opens now (ms), now (ms). Returns {count, window end (ms)}. */
   /** KEYS: the counter, a hash of n (attempts) and p (pending). ARGV: window end (ms), now (ms). */
@@ -314,7 +314,7 @@ public final class RedisTokenStore implements TokenStore {
       }
       case "spent" -> {
         RedisCodec.Spent spent = RedisCodec.spent((String) answer.get(1));
-        return new CodeRedemption.AlreadyUsed(spent.grantId(), spent.clientId());
+        return new CodeRedemption.AlreadyUsed(spent.grantId(), spent.clientId(), spent.username());
       }
       default -> {
         return new CodeRedemption.Unknown();
@@ -433,7 +433,7 @@ public final class RedisTokenStore implements TokenStore {
       }
       case "spent" -> {
         RedisCodec.Spent spent = RedisCodec.spent((String) answer.get(1));
-        return new RefreshRotation.AlreadyUsed(spent.grantId(), spent.clientId());
+        return new RefreshRotation.AlreadyUsed(spent.grantId(), spent.clientId(), spent.username());
       }
       default -> {
         return new RefreshRotation.Unknown();

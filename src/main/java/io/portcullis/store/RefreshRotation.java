@@ -7,7 +7,7 @@ public sealed interface RefreshRotation {
   record Rotated(RefreshToken token) implements RefreshRotation {}
 
   /** The token was already rotated: whoever holds it may have stolen it (RFC 9700 §4.14.2). */
-  record AlreadyUsed(long grantId, String clientId) implements RefreshRotation {}
+  record AlreadyUsed(long grantId, String clientId, String username) implements RefreshRotation {}
 
   /** Never issued, expired, revoked, or issued to another client (and then left untouched). */
   record Unknown() implements RefreshRotation {}

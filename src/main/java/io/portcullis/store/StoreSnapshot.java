@@ -37,11 +37,12 @@ final class StoreSnapshot {
 
   private static final String MAGIC = "PORTCULLIS-SNAPSHOT";
   /**
-   * What {@link #write} writes. 2 added a code's issued-at and the cut-offs; files of version 1,
-   * written before, are still read (their codes as issued at
-   * {@link AuthorizationCode#ISSUED_AT_UNKNOWN}, no cut-offs).
+   * What {@link #write} writes. 2 added a code's issued-at and the cut-offs, 3 the user of a spent
+   * code's or refresh token's grant; files of versions 1 and 2, written before, are still read
+   * (their codes as issued at {@link AuthorizationCode#ISSUED_AT_UNKNOWN}, no cut-offs; spent
+   * markers without a user).
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   private static final int OLDEST_READ = 1;
 
   /** The sections, in file order; a new one goes last, with a new {@link #VERSION}. */
@@ -192,6 +193,7 @@ final class StoreSnapshot {
   private static void usedCode(DataOutputStream out, CaffeineTokenStore.UsedCode used) throws IOException {
     out.writeLong(used.grantId());
     out.writeUTF(used.clientId());
+    nullable(out, used.username()); // since version 3
     out.writeLong(used.expiresAtEpochSecond());
   }
 
@@ -307,14 +309,14 @@ final class StoreSnapshot {
               version >= 2 ? Instant.ofEpochSecond(i.readLong()) : AuthorizationCode.ISSUED_AT_UNKNOWN,
               Instant.ofEpochSecond(i.readLong()))));
       Map<SecretKey, CaffeineTokenStore.UsedCode> usedCodes = section(in, Kind.USED_CODE, nowSecond,
-          StoreSnapshot::usedCode);
+          i -> usedCode(i, version));
       Map<SecretKey, AccessToken> tokens = section(in, Kind.ACCESS_TOKEN, nowSecond,
           i -> new AccessToken(i.readLong(), i.readUTF(), nullable(i), i.readUTF(), i.readLong(), i.readLong()));
       Map<SecretKey, RefreshToken> refreshTokens = section(in, Kind.REFRESH_TOKEN, nowSecond,
           i -> new RefreshToken(i.readLong(), i.readUTF(), nullable(i), i.readUTF(), i.readLong(), i.readLong(),
               i.readLong()));
       Map<SecretKey, CaffeineTokenStore.UsedCode> usedRefreshTokens = section(in, Kind.USED_REFRESH_TOKEN, nowSecond,
-          StoreSnapshot::usedCode);
+          i -> usedCode(i, version));
       expect(in, Kind.REVOKED_GRANT);
       Map<Long, CaffeineTokenStore.RevokedGrant> revokedGrants = new java.util.LinkedHashMap<>();
       for (int n = count(in); n > 0; n--) {
@@ -351,8 +353,9 @@ final class StoreSnapshot {
     }
   }
 
-  private static CaffeineTokenStore.UsedCode usedCode(DataInputStream in) throws IOException {
-    return new CaffeineTokenStore.UsedCode(in.readLong(), in.readUTF(), in.readLong());
+  private static CaffeineTokenStore.UsedCode usedCode(DataInputStream in, int version) throws IOException {
+    return new CaffeineTokenStore.UsedCode(in.readLong(), in.readUTF(), version >= 3 ? nullable(in) : null,
+        in.readLong());
   }
 
   @FunctionalInterface

@@ -104,8 +104,10 @@ class AuditIT {
         + " address=127.0.0.1 grant_type=authorization_code");
     assertLine(lines, "event=token_issued outcome=success client_id=" + REFRESHING + " user=" + USER
         + " address=127.0.0.1 grant_type=refresh_token");
-    assertLine(lines, "event=refresh_reuse outcome=grant_revoked client_id=" + REFRESHING);
-    assertLine(lines, "event=code_replay outcome=grant_revoked client_id=" + REFRESHING);
+    assertLine(lines, "event=refresh_reuse outcome=grant_revoked client_id=" + REFRESHING + " user=" + USER
+        + " address=127.0.0.1");
+    assertLine(lines, "event=code_replay outcome=grant_revoked client_id=" + REFRESHING + " user=" + USER
+        + " address=127.0.0.1");
     assertLine(lines, "event=approval outcome=denied client_id=" + CONFIDENTIAL + " address=127.0.0.1");
     assertLine(lines, "event=token_issued outcome=success client_id=" + SERVICE
         + " address=127.0.0.1 grant_type=client_credentials");

@@ -94,7 +94,7 @@ class TokenServiceRefreshTest {
     f.refresh(first.refreshToken(), null);
 
     assertEquals(Optional.empty(), f.store.findRefreshToken(first.refreshToken()));
-    assertEquals(new RefreshRotation.AlreadyUsed(grantId, REFRESHER),
+    assertEquals(new RefreshRotation.AlreadyUsed(grantId, REFRESHER, "alice"),
         f.store.rotateRefreshToken(first.refreshToken(), REFRESHER, f.clock.instant().plusSeconds(3600)));
   }
 

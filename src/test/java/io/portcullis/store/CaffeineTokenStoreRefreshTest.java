@@ -37,7 +37,7 @@ class CaffeineTokenStoreRefreshTest {
     store.saveRefreshToken("r", saved);
 
     assertEquals(new RefreshRotation.Rotated(saved), store.rotateRefreshToken("r", "app", REMEMBER));
-    assertEquals(new RefreshRotation.AlreadyUsed(7, "app"), store.rotateRefreshToken("r", "app", REMEMBER));
+    assertEquals(new RefreshRotation.AlreadyUsed(7, "app", "alice"), store.rotateRefreshToken("r", "app", REMEMBER));
     assertEquals(Optional.empty(), store.findRefreshToken("r"));
   }
 
@@ -53,7 +53,7 @@ class CaffeineTokenStoreRefreshTest {
           "round " + round);
       for (RefreshRotation r : results) {
         if (r instanceof RefreshRotation.AlreadyUsed used) {
-          assertEquals(new RefreshRotation.AlreadyUsed(round, "app"), used);
+          assertEquals(new RefreshRotation.AlreadyUsed(round, "app", "alice"), used);
         }
       }
     }

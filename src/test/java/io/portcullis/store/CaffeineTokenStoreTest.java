@@ -184,7 +184,7 @@ class CaffeineTokenStoreTest {
     assertEquals(new CodeRedemption.Redeemed(saved), first);
 
     CodeRedemption second = store.redeemAuthorizationCode("c", rememberUntil);
-    assertEquals(new CodeRedemption.AlreadyUsed(42, "app"), second);
+    assertEquals(new CodeRedemption.AlreadyUsed(42, "app", "alice"), second);
   }
 
   @Test

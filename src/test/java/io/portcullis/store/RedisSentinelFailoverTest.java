@@ -109,7 +109,7 @@ class RedisSentinelFailoverTest {
     // What was written before, on the new master.
     assertEquals(1, store.findAccessToken("before").orElseThrow().grantId());
     assertEquals(Optional.empty(), store.findAccessToken("of-a-revoked-grant"));
-    assertEquals(new CodeRedemption.AlreadyUsed(4, "app"), store.redeemAuthorizationCode("spent-code", in(3600)));
+    assertEquals(new CodeRedemption.AlreadyUsed(4, "app", "alice"), store.redeemAuthorizationCode("spent-code", in(3600)));
     // Single use, of what was written before and of what is written now.
     List<CodeRedemption> fresh = Concurrently.atOnce(pool, 32,
         () -> store.redeemAuthorizationCode("fresh-code", in(3600)));
@@ -163,7 +163,7 @@ class RedisSentinelFailoverTest {
               Optional.of(1L));
           check("the token of a revoked grant", () -> store.findAccessToken("of-a-revoked-grant"), Optional.empty());
           check("the spent code", () -> store.redeemAuthorizationCode("spent-code", in(3600)),
-              new CodeRedemption.AlreadyUsed(4, "app"));
+              new CodeRedemption.AlreadyUsed(4, "app", "alice"));
         }
       }, "failover-prober");
       thread.start();

@@ -115,10 +115,12 @@ class StoreSnapshotTest {
           break; // sections added since version 1
         }
         out.writeByte(kind.ordinal());
-        boolean one = kind == StoreSnapshot.Kind.CODE || kind == StoreSnapshot.Kind.ACCESS_TOKEN;
+        boolean one = kind == StoreSnapshot.Kind.CODE || kind == StoreSnapshot.Kind.ACCESS_TOKEN
+            || kind == StoreSnapshot.Kind.USED_CODE;
         out.writeInt(one ? 1 : 0);
         if (one) {
-          SecretKey key = SecretKey.of(kind == StoreSnapshot.Kind.CODE ? "v1-code" : "v1-access");
+          SecretKey key = SecretKey.of(kind == StoreSnapshot.Kind.CODE ? "v1-code"
+              : kind == StoreSnapshot.Kind.USED_CODE ? "v1-spent" : "v1-access");
           for (long part : new long[] {key.a(), key.b(), key.c(), key.d()}) {
             out.writeLong(part);
           }
@@ -132,6 +134,10 @@ class StoreSnapshotTest {
           out.writeUTF("email");
           out.writeBoolean(false);
           out.writeBoolean(false);
+          out.writeLong(expires);
+        } else if (kind == StoreSnapshot.Kind.USED_CODE) { // as versions 1 and 2 wrote one: no user
+          out.writeLong(10);
+          out.writeUTF("app");
           out.writeLong(expires);
         } else if (kind == StoreSnapshot.Kind.ACCESS_TOKEN) {
           out.writeLong(9);
@@ -154,6 +160,8 @@ class StoreSnapshotTest {
     try {
       assertFalse(Files.exists(snapshot), "loaded, not set aside");
       assertEquals(9, after.findAccessToken("v1-access").orElseThrow().grantId());
+      assertEquals(new CodeRedemption.AlreadyUsed(10, "app", null),
+          after.redeemAuthorizationCode("v1-spent", clock.instant().plusSeconds(3600)));
       AuthorizationCode code = assertInstanceOf(CodeRedemption.Redeemed.class,
           after.redeemAuthorizationCode("v1-code", clock.instant().plusSeconds(3600))).code();
       assertEquals(new AuthorizationCode(8, "app", "alice", "https://app.example/cb", true, "email", null, null,

@@ -126,6 +126,7 @@ abstract class TokenStoreContract {
         store.redeemAuthorizationCode("code", in(3600)));
     assertEquals(7, again.grantId());
     assertEquals("app", again.clientId());
+    assertEquals(saved.username(), again.username(), "the grant's user, for the audit trail");
     assertInstanceOf(CodeRedemption.Unknown.class, store.redeemAuthorizationCode("never-issued", in(3600)));
   }
 
@@ -177,7 +178,8 @@ abstract class TokenStoreContract {
 
   @Test
   void aRefreshTokenRotatesExactlyOnceAndOnlyForItsClient() throws Exception {
-    store.saveRefreshToken("r", refresh(9, "app", 7200));
+    RefreshToken saved = refresh(9, "app", 7200);
+    store.saveRefreshToken("r", saved);
     assertInstanceOf(RefreshRotation.Unknown.class, store.rotateRefreshToken("r", "another-app", in(7200)));
     assertTrue(store.findRefreshToken("r").isPresent(), "another client's attempt leaves it");
     List<RefreshRotation> rotations = atOnce(50, () -> store.rotateRefreshToken("r", "app", in(7200)));
@@ -186,6 +188,7 @@ abstract class TokenStoreContract {
     RefreshRotation.AlreadyUsed spent = assertInstanceOf(RefreshRotation.AlreadyUsed.class,
         store.rotateRefreshToken("r", "app", in(7200)));
     assertEquals(9, spent.grantId());
+    assertEquals(saved.username(), spent.username(), "the grant's user, for the audit trail");
   }
 
   /** As the token endpoint does: a replay revokes the grant — and the one rotation still wins. */
