@@ -51,17 +51,17 @@ final class Responses {
   // ---- token endpoint (RFC 6749 §5.1, §5.2) ----
 
   void token(HttpServletResponse response, TokenResponse token) throws IOException {
-    JsonObject body = new JsonObject();
-    body.addProperty("access_token", token.accessToken());
-    body.addProperty("token_type", token.tokenType());
-    body.addProperty("expires_in", token.expiresIn());
+    // Written directly, not through a JSON tree: it is the answer of every flow.
+    StringBuilder body = new StringBuilder(160).append("{\"access_token\":");
+    JsonResponse.quote(body, token.accessToken()).append(",\"token_type\":");
+    JsonResponse.quote(body, token.tokenType()).append(",\"expires_in\":").append(token.expiresIn());
     if (!token.scope().isEmpty()) {
-      body.addProperty("scope", token.scope());
+      JsonResponse.quote(body.append(",\"scope\":"), token.scope());
     }
     if (token.refreshToken() != null) {
-      body.addProperty("refresh_token", token.refreshToken());
+      JsonResponse.quote(body.append(",\"refresh_token\":"), token.refreshToken());
     }
-    JsonResponse.write(response, 200, body);
+    JsonResponse.write(response, 200, body.append('}').toString());
   }
 
   void tokenError(HttpServletResponse response, OAuthException e) throws IOException {

@@ -52,6 +52,42 @@ class ResponsesTest {
   }
 
   @Test
+  void theTokenAnswerIsByteForByteWhatAJsonTreeWouldWrite() throws IOException {
+    // Written directly for speed: the same bytes as Gson's tree, field order included, for values
+    // of every kind, including the characters JSON must escape.
+    java.util.SplittableRandom random = new java.util.SplittableRandom(12);
+    String alphabet = "ab09 \"\\/\u0000\u001f\n\t<>&='\u00e9\u2028\u2029\ud83d\ude00";
+    for (int i = 0; i < 2_000; i++) {
+      String scope = i % 3 == 0 ? "" : text(random, alphabet);
+      String refresh = i % 2 == 0 ? null : text(random, alphabet);
+      TokenResponse token = new TokenResponse(text(random, alphabet), "Bearer", random.nextLong(1, 1L << 40), scope,
+          refresh);
+      RecordedResponse answer = new RecordedResponse();
+      responses.token(answer.proxy(), token);
+      JsonObject tree = new JsonObject();
+      tree.addProperty("access_token", token.accessToken());
+      tree.addProperty("token_type", token.tokenType());
+      tree.addProperty("expires_in", token.expiresIn());
+      if (!scope.isEmpty()) {
+        tree.addProperty("scope", scope);
+      }
+      if (refresh != null) {
+        tree.addProperty("refresh_token", refresh);
+      }
+      assertEquals(new String(tree.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
+          answer.text(), "the bytes on the wire"); // a lone surrogate goes out as '?' either way
+    }
+  }
+
+  private static String text(java.util.SplittableRandom random, String alphabet) {
+    StringBuilder text = new StringBuilder();
+    for (int n = random.nextInt(12); n > 0; n--) {
+      text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return text.toString();
+  }
+
+  @Test
   void tokenWithoutScopeOmitsTheField() throws IOException {
     responses.token(response, new TokenResponse("ab".repeat(32), "Bearer", 3600, ""));
     assertFalse(recorded.json().has("scope"));
