@@ -8,6 +8,7 @@ import io.portcullis.store.AccessTokenLookup;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides whether a request to a gateway route may pass (RFC 6750; DESIGN 1.5): deny by default,
@@ -34,7 +35,20 @@ public final class BearerTokenValidator {
    * @throws OAuthException the RFC 6750 §3.1 answer
    */
   public Optional<AccessToken> check(String path, List<String> authorizationHeaders) {
-    Optional<RouteRule> route = config.routeFor(path);
+    return check(route(path), authorizationHeaders);
+  }
+
+  /** The rule that governs {@code path} (the request path below the context path), if any. */
+  public Optional<RouteRule> route(String path) {
+    return config.routeFor(path);
+  }
+
+  /**
+   * {@link #check(String, List)} for a route already looked up with {@link #route}.
+   *
+   * @throws OAuthException the RFC 6750 §3.1 answer
+   */
+  public Optional<AccessToken> check(Optional<RouteRule> route, List<String> authorizationHeaders) {
     if (route.isPresent() && route.get().isPublic()) {
       return Optional.empty();
     }
@@ -45,12 +59,32 @@ public final class BearerTokenValidator {
         .filter(t -> config.acceptsTokensOf(t.clientId()))
         .orElseThrow(() -> OAuthException.invalidToken("the access token is invalid, expired or revoked"));
     if (route.isPresent() && !route.get().scopes().isEmpty()) {
-      if (!Scopes.split(accessToken.scope()).containsAll(route.get().scopes())) {
+      if (!scopes(accessToken.scope()).containsAll(route.get().scopes())) {
         throw OAuthException.insufficientScope(Scopes.format(route.get().scopes()));
       }
     }
     return Optional.of(accessToken);
   }
+
+  /**
+   * A token's space-delimited scope as an immutable set. Tokens carry few distinct scope strings
+   * (subsets of the clients' registered scopes), so each set is made once and kept; past
+   * {@link #MAX_SCOPE_SETS} distinct strings, a new one is made each time instead.
+   */
+  public Set<String> scopes(String scope) {
+    Set<String> set = scopeSets.get(scope);
+    if (set == null) {
+      set = Set.copyOf(Scopes.split(scope));
+      if (scopeSets.size() < MAX_SCOPE_SETS) {
+        scopeSets.putIfAbsent(scope, set);
+      }
+    }
+    return set;
+  }
+
+  static final int MAX_SCOPE_SETS = 1024;
+  private final java.util.concurrent.ConcurrentMap<String, Set<String>> scopeSets =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** RFC 6750 §2.1: {@code Authorization: Bearer b64token}, once. */
   private static String bearerToken(List<String> headers) {

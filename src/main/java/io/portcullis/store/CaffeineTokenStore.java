@@ -50,6 +50,8 @@ public final class CaffeineTokenStore implements TokenStore {
   /** Incident cut-offs by client id and by username ({@link #revokeIssuedBefore}): few, each until its own expiry. */
   private final Cache<String, CutOff> clientCutOffs;
   private final Cache<String, CutOff> userCutOffs;
+  /** Whether any cut-off was ever recorded (or restored); until then no token needs looking up in them. */
+  private volatile boolean cutOffsRecorded;
   /** Failed passwords and secrets per subject (throttling); each entry lives as long as its window. */
   private final Cache<SecretKey, FailureCount> failures;
 
@@ -130,6 +132,7 @@ public final class CaffeineTokenStore implements TokenStore {
       refreshTokens.putAll(contents.refreshTokens);
       usedRefreshTokens.putAll(contents.usedRefreshTokens);
       revokedGrants.putAll(contents.revokedGrants);
+      cutOffsRecorded = !contents.clientCutOffs.isEmpty() || !contents.userCutOffs.isEmpty();
       clientCutOffs.putAll(contents.clientCutOffs);
       userCutOffs.putAll(contents.userCutOffs);
       failures.putAll(contents.failures);
@@ -458,6 +461,8 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public Instant revokeIssuedBefore(Subject kind, String id, Instant cutoff, Instant until) {
+    // Set before the cut-off is, so that no check between the two can miss it.
+    cutOffsRecorded = true;
     // merge is atomic per key: of concurrent cut-offs the latest stays, whatever their order.
     return cutOffs(kind).asMap().merge(id, CutOff.of(cutoff, until),
         (current, asked) -> current.isExpired(clock) ? asked : current.andThen(asked)).at();
@@ -483,6 +488,9 @@ public final class CaffeineTokenStore implements TokenStore {
    * must still get its answer (its tokens die with the grant).
    */
   private boolean cutOff(Issued issued) {
+    if (!cutOffsRecorded) {
+      return false; // the usual case: no incident yet, no lookups for every token checked
+    }
     return refuses(clientCutOffs.getIfPresent(issued.clientId()), issued)
         || issued.username() != null && refuses(userCutOffs.getIfPresent(issued.username()), issued);
   }

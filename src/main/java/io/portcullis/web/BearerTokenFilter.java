@@ -1,7 +1,7 @@
 package io.portcullis.web;
 
 import io.portcullis.oauth.RequestContext;
-import io.portcullis.config.Scopes;
+import io.portcullis.config.RouteRule;
 import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.oauth.OAuthException;
 import io.portcullis.store.AccessToken;
@@ -15,7 +15,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.security.Principal;
-import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -67,7 +68,8 @@ public final class BearerTokenFilter extends HttpFilter {
 
   /**
    * @param outcomes told {@code pass}, {@code public}, {@code missing}, {@code invalid},
-   *     {@code insufficient_scope} or {@code unavailable}, and the path
+   *     {@code insufficient_scope} or {@code unavailable}, and the path of the route rule that
+   *     governs the request ({@code none} for none)
    */
   BearerTokenFilter(BearerTokenValidator validator, BearerChallenge challenge, Predicate<String> unguarded,
       BiConsumer<String, String> outcomes, Duration bodyDeadline) {
@@ -86,38 +88,56 @@ public final class BearerTokenFilter extends HttpFilter {
       chain.doFilter(request, response);
       return;
     }
+    Optional<RouteRule> route = validator.route(path);
+    String rule = route.isPresent() ? route.get().path() : "none";
     Optional<AccessToken> token;
     try {
-      token = validator.check(path, Collections.list(request.getHeaders("Authorization")));
+      token = validator.check(route, authorizationHeaders(request));
     } catch (OAuthException e) {
-      outcomes.accept(outcome(e), path);
+      outcomes.accept(outcome(e), rule);
       challenge.send(response, e);
       UnreadBody.drainAfterAnswer(request, response, bodyDeadline);
       return;
     } catch (StoreUnavailableException e) {
-      outcomes.accept("unavailable", path);
+      outcomes.accept("unavailable", rule);
       deny(response, "store unavailable: " + e.getMessage());
       UnreadBody.drainAfterAnswer(request, response, bodyDeadline);
       return;
     } catch (RuntimeException e) {
       // Whatever else went wrong while checking (an entry the store cannot read, ...): refused,
       // as an RFC 6750 answer rather than a 500. The message names no token: none is in it.
-      outcomes.accept("unavailable", path);
+      outcomes.accept("unavailable", rule);
       deny(response, "the token check failed: " + e.getClass().getName());
       UnreadBody.drainAfterAnswer(request, response, bodyDeadline);
       return;
     }
     if (token.isEmpty()) {
-      outcomes.accept("public", path);
+      outcomes.accept("public", rule);
       chain.doFilter(request, response);
       return;
     }
-    outcomes.accept("pass", path);
+    outcomes.accept("pass", rule);
     AccessToken accessToken = token.get();
     request.setAttribute(CLIENT_ID, accessToken.clientId());
     request.setAttribute(USERNAME, accessToken.username());
-    request.setAttribute(SCOPES, Set.copyOf(Scopes.split(accessToken.scope())));
+    request.setAttribute(SCOPES, validator.scopes(accessToken.scope()));
     chain.doFilter(new Authenticated(request, accessToken.username()), response);
+  }
+
+  /** Every {@code Authorization} header, without a list for the usual one or none. */
+  private static List<String> authorizationHeaders(HttpServletRequest request) {
+    Enumeration<String> headers = request.getHeaders("Authorization");
+    if (headers == null || !headers.hasMoreElements()) {
+      return List.of();
+    }
+    String first = headers.nextElement();
+    if (!headers.hasMoreElements()) {
+      return List.of(first);
+    }
+    List<String> all = new java.util.ArrayList<>();
+    all.add(first);
+    headers.asIterator().forEachRemaining(all::add);
+    return all;
   }
 
   private void deny(HttpServletResponse response, String cause) throws IOException {

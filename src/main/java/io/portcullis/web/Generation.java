@@ -155,7 +155,7 @@ final class Generation {
         // a route like any other (in a host webapp, its own servlets may answer there).
         path -> OAUTH_ENDPOINTS.contains(path) || OperationsServlet.isEndpoint(operations, path),
         metrics.enabled()
-            ? (outcome, path) -> metrics.bearerCheck(outcome, config.routeFor(path).map(RouteRule::path).orElse("none"))
+            ? metrics::bearerCheck
             : (outcome, path) -> { }, bodyTimeout));
     return new Generation(config, number, Map.copyOf(servlets), Map.copyOf(filters));
   }

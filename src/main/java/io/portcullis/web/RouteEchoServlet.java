@@ -1,7 +1,5 @@
 package io.portcullis.web;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,21 +16,31 @@ final class RouteEchoServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    JsonObject body = new JsonObject();
-    body.addProperty("path", BearerTokenFilter.pathWithinContext(request));
-    body.addProperty("method", request.getMethod());
+    // Written directly, as Gson would write the same object: this answers every routed request.
+    StringBuilder body = new StringBuilder(160).append("{\"path\":");
+    JsonResponse.quote(body, BearerTokenFilter.pathWithinContext(request)).append(",\"method\":");
+    JsonResponse.quote(body, request.getMethod());
     Object clientId = request.getAttribute(BearerTokenFilter.CLIENT_ID);
     if (clientId == null) {
-      body.addProperty("public", true);
+      body.append(",\"public\":true");
     } else {
-      body.addProperty("client_id", (String) clientId);
-      body.addProperty("username", (String) request.getAttribute(BearerTokenFilter.USERNAME));
-      JsonArray scopes = new JsonArray();
+      JsonResponse.quote(body.append(",\"client_id\":"), (String) clientId).append(",\"username\":");
+      String username = (String) request.getAttribute(BearerTokenFilter.USERNAME);
+      if (username == null) {
+        body.append("null");
+      } else {
+        JsonResponse.quote(body, username);
+      }
+      body.append(",\"scopes\":[");
       @SuppressWarnings("unchecked")
       Set<String> held = (Set<String>) request.getAttribute(BearerTokenFilter.SCOPES);
-      new TreeSet<>(held).forEach(scopes::add);
-      body.add("scopes", scopes);
+      String separator = "";
+      for (String scope : new TreeSet<>(held)) {
+        JsonResponse.quote(body.append(separator), scope);
+        separator = ",";
+      }
+      body.append(']');
     }
-    JsonResponse.write(response, 200, body);
+    JsonResponse.write(response, 200, body.append('}').toString());
   }
 }

@@ -224,4 +224,19 @@ class BearerTokenValidatorTest {
     assertNull(e.error());
     assertEquals(401, e.status());
   }
+
+  @Test
+  void aTokensScopeSetIsMadeOnceAndTheCacheOfThemIsBounded() {
+    java.util.Set<String> first = bearer.scopes("email profile");
+    assertEquals(java.util.Set.of("email", "profile"), first);
+    org.junit.jupiter.api.Assertions.assertSame(first, bearer.scopes("email profile"));
+    assertThrows(UnsupportedOperationException.class, () -> first.add("admin"));
+    // Past the bound every distinct string still gets its own right set, none kept.
+    for (int i = 0; i < BearerTokenValidator.MAX_SCOPE_SETS + 100; i++) {
+      assertEquals(java.util.Set.of("s" + i, "email"), bearer.scopes("s" + i + " email"));
+    }
+    String late = "late-" + BearerTokenValidator.MAX_SCOPE_SETS;
+    assertEquals(java.util.Set.of(late), bearer.scopes(late));
+    org.junit.jupiter.api.Assertions.assertNotSame(bearer.scopes(late), bearer.scopes(late));
+  }
 }
