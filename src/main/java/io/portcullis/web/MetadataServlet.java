@@ -28,6 +28,20 @@ final class MetadataServlet extends HttpServlet {
     this.issuer = issuer;
   }
 
+  /** GET (and HEAD); anything else a JSON 405 of its own, not the container's error page. */
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws jakarta.servlet.ServletException, IOException {
+    String method = request.getMethod();
+    if ("GET".equals(method) || "HEAD".equals(method)) {
+      super.service(request, response);
+      return;
+    }
+    response.setHeader("Allow", "GET, HEAD");
+    JsonResponse.write(response, 405, JsonResponse.errorBody(
+        io.portcullis.oauth.OAuthException.of("invalid_request", 405, "the metadata document answers GET only")));
+  }
+
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     // The issuer is this deployment's public URL (configured, or the one the request came to),

@@ -39,10 +39,11 @@ final class RequestIdFilter extends HttpFilter {
     Generation generation = Generation.pin(request, current.get());
     String before = RequestContext.enter(id);
     try {
-      chain.doFilter(request, response);
+      UnreadBody.Watched watched = new UnreadBody.Watched(response);
+      chain.doFilter(request, watched);
       // A body nobody read, to a route, a refusal or a page: not left for the container to
       // swallow on a worker thread while a slow client sends it.
-      UnreadBody.drainAfterAnswer(request, response, generation.config().transport().requestBodyTimeout());
+      UnreadBody.drainAfterAnswer(request, watched, generation.config().transport().requestBodyTimeout());
     } finally {
       RequestContext.leave(before);
     }

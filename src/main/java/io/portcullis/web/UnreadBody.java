@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * blocking way: Tomcat holds a worker thread for as long as the client takes to send it, so a
  * few hundred clients trickling bodies to {@code /health}, or to any refused request, would hold
  * every thread. Here the answer goes out at once (with {@code Connection: close}), and what
- * still comes is read and dropped by servlet non-blocking IO, up to
- * {@link RequestParameters#MAX_DRAINED_BYTES} and within the body deadline; then the request
- * completes and the connection closes.
+ * still comes is read and dropped by servlet non-blocking IO until the body ends (then the
+ * request completes) or the body deadline passes (then the container ends the request as timed
+ * out and closes the connection, without reading the rest itself).
  */
 final class UnreadBody implements ReadListener, AsyncListener {
 
@@ -42,12 +42,41 @@ final class UnreadBody implements ReadListener, AsyncListener {
   }
 
   /**
+   * A response that remembers whether {@code sendError} was called on it: the container writes
+   * such an answer only once the request ends, so draining first would hold the answer back until
+   * the drain is over.
+   */
+  static final class Watched extends jakarta.servlet.http.HttpServletResponseWrapper {
+    private volatile boolean errorSent;
+
+    Watched(HttpServletResponse response) {
+      super(response);
+    }
+
+    @Override
+    public void sendError(int status, String message) throws IOException {
+      errorSent = true;
+      super.sendError(status, message);
+    }
+
+    @Override
+    public void sendError(int status) throws IOException {
+      errorSent = true;
+      super.sendError(status);
+    }
+  }
+
+  /**
    * After the answer: drains what is left of the body, if there is one, nobody read it and the
    * request can go async. Call it on the request's own thread, once the chain has returned.
+   * {@code response} is the one the chain was given, {@link Watched} when it can be.
    */
   static void drainAfterAnswer(HttpServletRequest request, HttpServletResponse response, Duration deadline) {
     if (request.getAttribute(TAKEN) != null || request.isAsyncStarted() || !request.isAsyncSupported()) {
       return;
+    }
+    if (response instanceof Watched watched && watched.errorSent) {
+      return; // the container's error page goes out when the request ends: not after a drain
     }
     if (request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null) {
       return;
@@ -79,11 +108,7 @@ final class UnreadBody implements ReadListener, AsyncListener {
       if (n < 0) {
         return; // onAllDataRead follows
       }
-      drained += n;
-      if (drained >= RequestParameters.MAX_DRAINED_BYTES) {
-        complete(); // enough: a client sending more than this is not waiting for an answer
-        return;
-      }
+      drained += n; // dropped; only the deadline ends a drain that has not reached the body's end
     }
   }
 
@@ -97,9 +122,15 @@ final class UnreadBody implements ReadListener, AsyncListener {
     complete();
   }
 
+  /**
+   * The deadline passed with the body still coming: not completed here. Completed normally, the
+   * request would go back to the container with the rest of the body unread, and Tomcat would
+   * read it on a worker thread, as slowly as it comes; left to time out, the container ends the
+   * request as failed and closes the connection (the answer is out already).
+   */
   @Override
   public void onTimeout(AsyncEvent event) {
-    complete();
+    completed.set(true);
   }
 
   @Override
