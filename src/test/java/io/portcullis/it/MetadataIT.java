@@ -115,6 +115,15 @@ class MetadataIT {
   }
 
   @Test
+  void anotherMethodIsAJson405OfItsOwn() throws Exception {
+    HttpResponse<String> post = new OAuthClient(root).post(METADATA, "application/x-www-form-urlencoded", "a=b");
+    assertEquals(405, post.statusCode(), post.body());
+    assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(null));
+    assertEquals("invalid_request", com.google.gson.JsonParser.parseString(post.body()).getAsJsonObject()
+        .get("error").getAsString());
+  }
+
+  @Test
   void theAdvertisedEndpointsAnswer() throws Exception {
     OAuthClient client = new OAuthClient(gateway);
     JsonObject metadata = metadata(client);
