@@ -139,12 +139,19 @@ final class AccessTokenTable {
    */
   boolean cleanUpAtMostEverySecond() {
     long now = clock.instant().getEpochSecond();
-    long last = lastCleanUp.get();
-    if (now > last && lastCleanUp.compareAndSet(last, now)) {
+    if (now <= lastCleanUp.get()) {
+      return false;
+    }
+    // Callers at the same moment wait for the one clean-up rather than go on before it is done
+    // (a client at its quota would be refused a place the clean-up is about to free).
+    synchronized (lastCleanUp) {
+      if (now <= lastCleanUp.get()) {
+        return false;
+      }
       cleanUp();
+      lastCleanUp.set(now);
       return true;
     }
-    return false;
   }
 
   /** Removes everything; {@code onRemoval} hears of each. */
