@@ -36,6 +36,46 @@ class CaffeineTokenStoreTest {
   // ---- access tokens ----
 
   @Test
+  void placesFreedByExpiryGoToEveryoneAskingAtOnce() throws Exception {
+    // Many live tokens of another client make the clean-up that frees expired places take a
+    // while; clients asking meanwhile wait for it rather than being refused.
+    for (int i = 0; i < 300_000; i++) {
+      store.saveAccessToken("other" + i, new AccessToken(i, "other-app", null, "email", T0.getEpochSecond(),
+          T0.getEpochSecond() + 3600));
+    }
+    for (int round = 0; round < 5; round++) {
+      for (int i = 0; i < 8; i++) {
+        LiveTokenPlace place = store.reserveLiveToken("app", 8);
+        org.junit.jupiter.api.Assertions.assertNotNull(place, "round " + round + ": place " + i);
+        long now = clock.instant().getEpochSecond();
+        store.saveReservedAccessToken("t" + round + "-" + i, new AccessToken(i, "app", "alice", "email", now, now + 60),
+            place);
+      }
+      clock.advanceSeconds(60); // all eight expire, still counted until a clean-up sees it
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<LiveTokenPlace>> asked = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        asked.add(pool.submit(() -> {
+          start.await();
+          return store.reserveLiveToken("app", 8);
+        }));
+      }
+      start.countDown();
+      int granted = 0;
+      for (Future<LiveTokenPlace> answer : asked) {
+        LiveTokenPlace place = answer.get(30, TimeUnit.SECONDS);
+        if (place != null) {
+          granted++;
+          store.releaseLiveToken(place);
+        }
+      }
+      pool.shutdown();
+      assertEquals(8, granted, "round " + round);
+    }
+  }
+
+  @Test
   void accessTokenExpiresExactlyAtItsExpiresAt() {
     store.saveAccessToken("tok", token(1, 60));
     clock.advanceSeconds(59);
