@@ -18,7 +18,6 @@ import java.security.Principal;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 

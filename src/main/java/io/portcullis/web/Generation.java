@@ -3,7 +3,6 @@ package io.portcullis.web;
 import io.portcullis.config.ClientRegistration;
 import io.portcullis.config.OperationsSettings;
 import io.portcullis.config.PortcullisConfig;
-import io.portcullis.config.RouteRule;
 import io.portcullis.oauth.Audit;
 import io.portcullis.oauth.AuthorizeService;
 import io.portcullis.oauth.BearerTokenValidator;

@@ -34,7 +34,6 @@ final class UnreadBody implements ReadListener, AsyncListener {
   private final ServletInputStream in;
   private final byte[] buffer = new byte[4096];
   private final AtomicBoolean completed = new AtomicBoolean();
-  private long drained;
 
   private UnreadBody(AsyncContext async, ServletInputStream in) {
     this.async = async;
@@ -104,11 +103,10 @@ final class UnreadBody implements ReadListener, AsyncListener {
   @Override
   public void onDataAvailable() throws IOException {
     while (!completed.get() && in.isReady()) {
-      int n = in.read(buffer);
-      if (n < 0) {
+      if (in.read(buffer) < 0) {
         return; // onAllDataRead follows
       }
-      drained += n; // dropped; only the deadline ends a drain that has not reached the body's end
+      // dropped; only the deadline ends a drain that has not reached the body's end
     }
   }
 
