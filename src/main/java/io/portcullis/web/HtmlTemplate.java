@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,24 +33,29 @@ final class HtmlTemplate {
    * that rendering is a walk over the parts, with no pattern matching per page.
    */
   private final String[] parts;
-  private final int literalLength;
+  /** The literal parts, {@code parts[2 * i]}, encoded once: a page is built as the bytes it is sent as. */
+  private final byte[][] literals;
+  private final int literalBytes;
 
   private HtmlTemplate(String name, String template) {
     this.name = name;
     java.util.List<String> compiled = new java.util.ArrayList<>();
     Matcher m = PLACEHOLDER.matcher(template);
     int at = 0;
-    int literal = 0;
     while (m.find()) {
       compiled.add(template.substring(at, m.start()));
-      literal += m.start() - at;
       compiled.add(m.group(1));
       at = m.end();
     }
     compiled.add(template.substring(at));
-    literal += template.length() - at;
     this.parts = compiled.toArray(String[]::new);
-    this.literalLength = literal;
+    this.literals = new byte[(parts.length + 1) / 2][];
+    int bytes = 0;
+    for (int i = 0; i < parts.length; i += 2) {
+      literals[i / 2] = parts[i].getBytes(StandardCharsets.UTF_8);
+      bytes += literals[i / 2].length;
+    }
+    this.literalBytes = bytes;
   }
 
   static HtmlTemplate load(String resource) {
@@ -63,25 +69,29 @@ final class HtmlTemplate {
     }
   }
 
-  /** Values are {@link String}s (escaped) or {@link Html} (inserted as is). */
-  String render(Map<String, ?> values) {
-    StringBuilder out = new StringBuilder(literalLength + 1024);
+  /** The page in UTF-8. Values are {@link String}s (escaped) or {@link Html} (inserted as is). */
+  byte[] render(Map<String, ?> values) {
+    byte[] out = new byte[literalBytes + 1024];
+    int length = 0;
     for (int i = 0; i < parts.length; i++) {
+      byte[] part;
       if (i % 2 == 0) {
-        out.append(parts[i]);
-        continue;
-      }
-      Object value = values.get(parts[i]);
-      if (value == null) {
-        throw new IllegalArgumentException("template " + name + " needs a value for " + parts[i]);
-      }
-      if (value instanceof Html html) {
-        out.append(html.markup());
+        part = literals[i / 2];
       } else {
-        escapeInto(out, value.toString());
+        Object value = values.get(parts[i]);
+        if (value == null) {
+          throw new IllegalArgumentException("template " + name + " needs a value for " + parts[i]);
+        }
+        String text = value instanceof Html html ? html.markup() : escape(value.toString()).markup();
+        part = text.getBytes(StandardCharsets.UTF_8);
       }
+      if (length + part.length > out.length) {
+        out = Arrays.copyOf(out, Math.max(2 * out.length, length + part.length));
+      }
+      System.arraycopy(part, 0, out, length, part.length);
+      length += part.length;
     }
-    return out.toString();
+    return length == out.length ? out : Arrays.copyOf(out, length);
   }
 
   static Html escape(String text) {

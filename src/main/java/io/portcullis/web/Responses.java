@@ -7,7 +7,6 @@ import io.portcullis.oauth.TokenResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -151,7 +150,7 @@ final class Responses {
    * the client's redirect URI: browsers apply it to the redirect that follows the form post.
    */
   /** @param formAction the redirect URI's {@link #formActionSource}, or {@code null} */
-  private static void html(HttpServletResponse response, int status, String page, String nonce, String formAction)
+  private static void html(HttpServletResponse response, int status, byte[] page, String nonce, String formAction)
       throws IOException {
     StringBuilder csp = new StringBuilder(192).append("default-src 'none'; style-src 'nonce-").append(nonce)
         .append("'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
@@ -165,9 +164,8 @@ final class Responses {
     response.setHeader("Referrer-Policy", "no-referrer");
     JsonResponse.noStore(response);
     response.setContentType("text/html;charset=UTF-8");
-    byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(bytes.length);
-    response.getOutputStream().write(bytes);
+    response.setContentLength(page.length);
+    response.getOutputStream().write(page);
   }
 
   /** The CSP source for a redirect URI: its origin, or its scheme for a native app's URI. */

@@ -1,10 +1,12 @@
 package io.portcullis.web;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ class HtmlTemplateTest {
 
   @Test
   void stringValuesAreEscapedOnRender() {
-    String page = ERROR.render(values("<script>alert('x')</script>", "a&b \"quoted\""));
+    String page = page(values("<script>alert('x')</script>", "a&b \"quoted\""));
     assertTrue(page.contains("<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p>"), page);
     assertTrue(page.contains("<code>error: a&amp;b &quot;quoted&quot;</code>"), page);
     assertFalse(page.contains("<script>"), page);
@@ -43,22 +45,36 @@ class HtmlTemplateTest {
     Map<String, Object> values = values("x", "y");
     values.put("description", HtmlTemplate.Html.join(List.of(new HtmlTemplate.Html("<b>"), HtmlTemplate.escape("<i>"),
         new HtmlTemplate.Html("</b>"))));
-    String page = ERROR.render(values);
+    String page = page(values);
     assertTrue(page.contains("<p><b>&lt;i&gt;</b></p>"), page);
   }
 
   @Test
   void replacementSyntaxInValuesIsLiteral() {
-    String page = ERROR.render(values("costs $1 and \\0", "{{nonce}}"));
+    String page = page(values("costs $1 and \\0", "{{nonce}}"));
     assertTrue(page.contains("<p>costs $1 and \\0</p>"), page);
     assertTrue(page.contains("<code>error: {{nonce}}</code>"), "a value is never expanded again: " + page);
   }
 
   @Test
   void everyPlaceholderIsFilled() {
-    String page = ERROR.render(values("d", "e"));
+    String page = page(values("d", "e"));
     assertFalse(page.contains("{{"), page);
     assertTrue(page.contains("<style nonce=\"n0nce\">"), page);
+  }
+
+  @Test
+  void aPageIsItsUtf8BytesWhateverTheValuesHoldAndHowLong() {
+    String filler = "x".repeat(5_000);
+    byte[] bytes = ERROR.render(values("é — 😀 <" + filler, "€"));
+    String page = new String(bytes, StandardCharsets.UTF_8);
+    assertTrue(page.contains("<p>é — 😀 &lt;" + filler + "</p>"), page);
+    assertTrue(page.contains("<code>error: €</code>"), page);
+    assertArrayEquals(page.getBytes(StandardCharsets.UTF_8), bytes, "exactly the page's bytes, nothing after them");
+  }
+
+  private static String page(Map<String, ?> values) {
+    return new String(ERROR.render(values), StandardCharsets.UTF_8);
   }
 
   @Test
