@@ -15,9 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portcullis.oauth.Audit;
 import io.portcullis.store.AccessTokenLookup;
 import io.portcullis.store.TokenStore;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -166,32 +163,16 @@ final class PortcullisMetrics implements Audit.Listener, AutoCloseable {
       FunctionCounter.builder("portcullis.store.evictions", store, s -> s.evictions().getOrDefault(kind, 0L))
           .tag("kind", kind).register(registry);
     }
-    return timedProxy(TokenStore.class, store);
+    return new TimedTokenStore(store, this::timer);
   }
 
   /** A near-cache's lookups, timed as the store's {@code findAccessToken}: what a bearer check waits for. */
   AccessTokenLookup timed(AccessTokenLookup lookup) {
-    return enabled ? timedProxy(AccessTokenLookup.class, lookup) : lookup;
-  }
-
-  /** {@code target} with every call of {@code type}'s methods timed under the method's name. */
-  private <T> T timedProxy(Class<T> type, T target) {
-    InvocationHandler timing = (proxy, method, args) -> {
-      if (method.getDeclaringClass() == Object.class) {
-        return method.invoke(target, args);
-      }
-      long start = System.nanoTime();
-      String outcome = "ok";
-      try {
-        return method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        outcome = "error";
-        throw e.getCause();
-      } finally {
-        timer(method.getName(), outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-      }
-    };
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, timing));
+    if (!enabled) {
+      return lookup;
+    }
+    TimedTokenStore.Operation find = new TimedTokenStore.Operation("findAccessToken", this::timer);
+    return token -> find.time(() -> lookup.findAccessToken(token));
   }
 
   private Timer timer(String operation, String outcome) {
