@@ -1,0 +1,78 @@
+package io.portcullis.oauth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class RandomValuesTest {
+
+  final RandomValues random = new RandomValues();
+
+  @Test
+  void tokensAndCodesHaveTheirLengthsInLowercaseHex() {
+    assertTrue(random.token().matches("[0-9a-f]{64}"));
+    assertTrue(random.code().matches("[0-9a-f]{40}"));
+  }
+
+  @Test
+  void manyThreadsAtOnceNeverGetTheSameValue() throws Exception {
+    int threads = 16;
+    int each = 20_000;
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    Set<Long> grants = ConcurrentHashMap.newKeySet();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            seen.add(i % 2 == 0 ? random.token() : random.code());
+            grants.add(random.grantId());
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads * each, seen.size(), "a value was handed out twice");
+    assertEquals(threads * each, grants.size(), "a grant id was handed out twice");
+  }
+
+  @Test
+  void everyByteValueComesUpAboutEquallyOften() {
+    // 2,560,000 bytes through values of every size the server draws, and one larger than a buffer:
+    // a wiped or reused buffer shows as far too many zeros or repeats.
+    int[] counts = new int[256];
+    int drawn = 0;
+    int[] sizes = {8, 18, 20, 32, 1500};
+    for (int i = 0; drawn < 2_560_000; i++) {
+      byte[] value = new byte[sizes[i % sizes.length]];
+      RandomValues.fill(value);
+      for (byte b : value) {
+        counts[b & 0xff]++;
+      }
+      drawn += value.length;
+    }
+    double expected = drawn / 256.0;
+    for (int v = 0; v < 256; v++) {
+      assertTrue(Math.abs(counts[v] - expected) < expected * 0.05,
+          "byte " + v + " came up " + counts[v] + " times, expected about " + (long) expected);
+    }
+  }
+}
