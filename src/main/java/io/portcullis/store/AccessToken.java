@@ -7,7 +7,7 @@ import java.util.Objects;
  * What a bearer token grants. Times are kept as epoch seconds, not {@link Instant}s: a gateway
  * holds a million of these, and two {@code Instant} objects would add 48 bytes to each.
  *
- * @param scope space-delimited; {@link String#intern() interned}, since only a few distinct
+ * @param scope space-delimited; shared ({@link SharedStrings}), since only a few distinct
  *              values exist (subsets of the clients' registered scopes)
  */
 public record AccessToken(
@@ -21,7 +21,7 @@ public record AccessToken(
   public AccessToken {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(scope, "scope");
-    scope = scope.intern();
+    scope = SharedStrings.of(scope);
   }
 
   public Instant issuedAt() {

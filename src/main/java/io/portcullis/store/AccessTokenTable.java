@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * in parallel primitive arrays of open-addressing segments (linear probing, deletion by backward
  * shift, no tombstones): per entry the first 128 bits of the token's SHA-256 (as in the Redis
  * store: no usable secret in a heap dump, and 2<sup>-88</sup> for any two of a million tokens to
- * share a key), the grant id, the two times, and three references to interned strings (client,
+ * share a key), the grant id, the two times, and three references to shared strings (client,
  * user, scope) — 52 bytes a slot, at most three slots for every two entries.
  *
  * <ul>
@@ -311,9 +311,9 @@ final class AccessTokenTable {
       grants[slot] = token.grantId();
       issued[slot] = token.issuedAtEpochSecond();
       expires[slot] = token.expiresAtEpochSecond();
-      refs[3 * slot] = token.clientId().intern();
-      refs[3 * slot + 1] = token.username() == null ? null : token.username().intern();
-      refs[3 * slot + 2] = token.scope(); // interned by AccessToken
+      refs[3 * slot] = SharedStrings.of(token.clientId());
+      refs[3 * slot + 1] = SharedStrings.of(token.username());
+      refs[3 * slot + 2] = token.scope(); // shared by AccessToken
     }
 
     /**

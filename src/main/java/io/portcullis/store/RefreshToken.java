@@ -22,7 +22,7 @@ public record RefreshToken(
   public RefreshToken {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(scope, "scope");
-    scope = scope.intern();
+    scope = SharedStrings.of(scope);
   }
 
   public Instant issuedAt() {
