@@ -189,7 +189,11 @@ final class RequestParameters {
     if (value.length() > MAX_VALUE_LENGTH) {
       throw OAuthException.invalidRequest(Parameters.named(name) + " is longer than " + MAX_VALUE_LENGTH + " characters");
     }
-    if (values.values().stream().mapToInt(List::size).sum() >= MAX_PARAMETERS) {
+    int count = 0;
+    for (List<String> named : values.values()) {
+      count += named.size();
+    }
+    if (count >= MAX_PARAMETERS) {
       throw OAuthException.invalidRequest("the request has more than " + MAX_PARAMETERS + " parameters");
     }
     values.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
