@@ -53,7 +53,7 @@ public final class CaffeineTokenStore implements TokenStore {
   /** Whether any cut-off was ever recorded (or restored); until then no token needs looking up in them. */
   private volatile boolean cutOffsRecorded;
   /** Failed passwords and secrets per subject (throttling); each entry lives as long as its window. */
-  private final Cache<SecretKey, FailureCount> failures;
+  private final ExpiringMap<SecretKey, FailureCount> failures;
 
   /**
    * Failure counters kept at most. Every failure counts against the remote address as well, so
@@ -90,7 +90,9 @@ public final class CaffeineTokenStore implements TokenStore {
         ticker);
     this.clientCutOffs = memory("client_cut_offs", "client cut-offs", MAX_CUT_OFFS, ticker);
     this.userCutOffs = memory("user_cut_offs", "user cut-offs", MAX_CUT_OFFS, ticker);
-    this.failures = cache("failure_counters", MAX_FAILURE_COUNTERS, ticker);
+    AtomicLong countersEvicted = new AtomicLong();
+    evictions.put("failure_counters", countersEvicted);
+    this.failures = new ExpiringMap<>(MAX_FAILURE_COUNTERS, clock, countersEvicted);
     this.snapshotFile = settings.snapshotFile().orElse(null);
     if (snapshotFile != null) {
       restore();
@@ -210,7 +212,7 @@ public final class CaffeineTokenStore implements TokenStore {
     entries.put("revoked_grants", revokedGrants.estimatedSize());
     entries.put("client_cut_offs", clientCutOffs.estimatedSize());
     entries.put("user_cut_offs", userCutOffs.estimatedSize());
-    entries.put("failure_counters", failures.estimatedSize());
+    entries.put("failure_counters", failures.size());
     return entries;
   }
 
@@ -270,7 +272,7 @@ public final class CaffeineTokenStore implements TokenStore {
   public FailureCount recordAttempt(String subject, java.time.Duration window) {
     Instant now = clock.instant();
     // compute is atomic per key: concurrent attempts each add one.
-    return failures.asMap().compute(SecretKey.of(subject), (key, current) ->
+    return failures.compute(SecretKey.of(subject), (key, current) ->
         current == null || !now.isBefore(current.windowEnds())
             ? new FailureCount(1, 1, now.plus(window))
             : new FailureCount(current.count() + 1, current.pending() + 1, current.windowEnds()));
@@ -278,13 +280,13 @@ public final class CaffeineTokenStore implements TokenStore {
 
   @Override
   public FailureCount failures(String subject) {
-    FailureCount count = failures.getIfPresent(SecretKey.of(subject));
+    FailureCount count = failures.get(SecretKey.of(subject));
     return count == null || !clock.instant().isBefore(count.windowEnds()) ? FailureCount.NONE : count;
   }
 
   @Override
   public void settleAttempt(String subject, Instant windowEnds, boolean failed) {
-    failures.asMap().computeIfPresent(SecretKey.of(subject), (key, current) -> {
+    failures.computeIfPresent(SecretKey.of(subject), (key, current) -> {
       if (!current.windowEnds().equals(windowEnds)) {
         return current; // counted in a window that has closed since
       }
@@ -536,7 +538,7 @@ public final class CaffeineTokenStore implements TokenStore {
     revokedGrants.invalidateAll();
     clientCutOffs.invalidateAll();
     userCutOffs.invalidateAll();
-    failures.invalidateAll();
+    failures.clear();
   }
   /** Writes every live entry to the snapshot file, for the next start (graceful shutdown). */
   private void save() {
@@ -550,7 +552,7 @@ public final class CaffeineTokenStore implements TokenStore {
       liveRefreshTokens.values().removeIf(this::refused);
       StoreSnapshot.Contents contents = new StoreSnapshot.Contents(Map.copyOf(pending.asMap()),
           Map.copyOf(codes.asMap()), Map.copyOf(usedCodes.asMap()), liveTokens, liveRefreshTokens,
-          Map.copyOf(usedRefreshTokens.asMap()), Map.copyOf(revokedGrants.asMap()), Map.copyOf(failures.asMap()),
+          Map.copyOf(usedRefreshTokens.asMap()), Map.copyOf(revokedGrants.asMap()), Map.copyOf(failures.snapshot()),
           Map.copyOf(clientCutOffs.asMap()), Map.copyOf(userCutOffs.asMap()));
       StoreSnapshot.write(snapshotFile, contents);
       LOG.log(System.Logger.Level.INFO, "saved " + contents.size() + " live entries to " + snapshotFile);
