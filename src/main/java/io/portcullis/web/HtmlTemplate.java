@@ -95,9 +95,26 @@ final class HtmlTemplate {
   }
 
   static Html escape(String text) {
+    if (!needsEscaping(text)) {
+      return new Html(text); // most values: ids, URIs, scopes
+    }
     StringBuilder out = new StringBuilder(text.length() + 16);
     escapeInto(out, text);
     return new Html(out.toString());
+  }
+
+  private static boolean needsEscaping(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      switch (text.charAt(i)) {
+        case '&', '<', '>', '"', '\'' -> {
+          return true;
+        }
+        default -> {
+          // plain
+        }
+      }
+    }
+    return false;
   }
 
   private static void escapeInto(StringBuilder out, String text) {

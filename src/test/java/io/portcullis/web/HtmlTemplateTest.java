@@ -22,6 +22,16 @@ class HtmlTemplateTest {
   }
 
   @Test
+  void eachSpecialCharacterIsEscapedWhereverItStandsAlone() {
+    Map<String, String> escaped = Map.of("&", "&amp;", "<", "&lt;", ">", "&gt;", "\"", "&quot;", "'", "&#39;");
+    escaped.forEach((c, entity) -> {
+      assertEquals(entity + "x", HtmlTemplate.escape(c + "x").markup());
+      assertEquals("plain " + entity + " text", HtmlTemplate.escape("plain " + c + " text").markup());
+      assertEquals("x" + entity, HtmlTemplate.escape("x" + c).markup());
+    });
+  }
+
+  @Test
   void escapeLeavesOtherTextAlone() {
     assertEquals("plain text, été ✓ {{x}} $1 \\", HtmlTemplate.escape("plain text, été ✓ {{x}} $1 \\").markup());
     assertEquals("", HtmlTemplate.escape("").markup());
