@@ -3,14 +3,11 @@ package io.portcullis.oauth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.portcullis.testing.Concurrently;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class RandomValuesTest {
@@ -29,24 +26,15 @@ class RandomValuesTest {
     int each = 20_000;
     Set<String> seen = ConcurrentHashMap.newKeySet();
     Set<Long> grants = ConcurrentHashMap.newKeySet();
-    CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < each; i++) {
-            seen.add(i % 2 == 0 ? random.token() : random.code());
-            grants.add(random.grantId());
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get();
-      }
+      Concurrently.atOnce(pool, threads, () -> {
+        for (int i = 0; i < each; i++) {
+          seen.add(i % 2 == 0 ? random.token() : random.code());
+          grants.add(random.grantId());
+        }
+        return null;
+      });
     } finally {
       pool.shutdownNow();
     }

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.testing.Concurrently;
 import io.portcullis.testing.MutableClock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -37,6 +35,7 @@ class ExpiringMapTest {
         map.computeIfPresent("k", (key, current) -> new Entry(current.count() - 1, in(60)));
         map.compute("k", (key, current) -> new Entry(current == null ? 1 : current.count() + 1, in(60)));
       }
+      return null;
     });
     assertEquals(32_000, map.get("k").count());
   }
@@ -108,6 +107,7 @@ class ExpiringMapTest {
         map.compute("k" + n, (key, current) -> new Entry(1, in(60 + n % 100)));
         largest.accumulateAndGet(map.size(), Math::max);
       }
+      return null;
     });
     assertTrue(map.size() <= 1_000, "size " + map.size());
     assertEquals(32_000 - map.size(), evicted.get(), "every entry not held was pushed out and counted");
@@ -138,28 +138,12 @@ class ExpiringMapTest {
     assertEquals(0, map.size());
   }
 
-  private static void atOnce(int threads, ThrowingRunnable body) throws Exception {
+  private static void atOnce(int threads, Callable<Void> body) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
     try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          body.run();
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get();
-      }
+      Concurrently.atOnce(pool, threads, body);
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  interface ThrowingRunnable {
-    void run() throws Exception;
   }
 }
