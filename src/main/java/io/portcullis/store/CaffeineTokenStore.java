@@ -92,7 +92,10 @@ public final class CaffeineTokenStore implements TokenStore {
     this.userCutOffs = memory("user_cut_offs", "user cut-offs", MAX_CUT_OFFS, ticker);
     AtomicLong countersEvicted = new AtomicLong();
     evictions.put("failure_counters", countersEvicted);
-    this.failures = new ExpiringMap<>(MAX_FAILURE_COUNTERS, clock, countersEvicted);
+    // Past the bound, the counters with the fewest attempts go first: a flood of new subjects
+    // pushes out other single attempts, not a lock-out (ExpiringMap).
+    this.failures = new ExpiringMap<>(MAX_FAILURE_COUNTERS, clock, countersEvicted,
+        java.util.Comparator.comparingInt(FailureCount::count).thenComparing(FailureCount::windowEnds));
     this.snapshotFile = settings.snapshotFile().orElse(null);
     if (snapshotFile != null) {
       restore();

@@ -1,8 +1,10 @@
 package io.portcullis.store;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,29 +22,32 @@ import java.util.function.BiFunction;
  *       last one's result.
  *   <li><b>Expiry.</b> An expired entry is never handed out: a read removes it, an update sees it
  *       as absent. A writer sweeps out all expired entries at most once a {@link #SWEEP_MILLIS}.
- *   <li><b>Bound.</b> Past {@code maximumSize}, a writer sweeps out what has expired (at most
- *       once a second); if that is not enough, the entry expiring soonest of a sample of
- *       {@link #SAMPLE} is dropped, counted in {@code evicted}, until the bound holds again.
+ *   <li><b>Bound.</b> Past {@code maximumSize}, the writer that finds it so (others wait for it)
+ *       sweeps out what has expired, then, if that is not enough, drops the entries that come first
+ *       in {@code evictFirst} order until a tenth of the room is free again, and counts them in
+ *       {@code evicted}. The whole map is looked at, not a sample: which entry goes is decided by
+ *       its value, never by where its key happens to sit in the table, which a caller who knows the
+ *       key's hash could aim at. The throttle's counters go fewest attempts first, so a flood of
+ *       new counters pushes out other single attempts long before it reaches a lock-out.
  * </ul>
  */
 final class ExpiringMap<K, V extends Expiring> {
   static final long SWEEP_MILLIS = 60_000;
-  static final int SAMPLE = 16;
 
   private final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
   private final long maximumSize;
   private final Clock clock;
   private final AtomicLong evicted;
   private final AtomicLong nextSweep;
-  private final AtomicLong nextFullSweep;
+  private final Comparator<? super V> evictFirst;
 
-  ExpiringMap(long maximumSize, Clock clock, AtomicLong evicted) {
+  ExpiringMap(long maximumSize, Clock clock, AtomicLong evicted, Comparator<? super V> evictFirst) {
+    this.evictFirst = evictFirst;
     this.maximumSize = maximumSize;
     this.clock = clock;
     this.evicted = evicted;
     long now = clock.millis();
     this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
-    this.nextFullSweep = new AtomicLong(now);
   }
 
   /** The live entry for {@code key}, or {@code null}. */
@@ -106,15 +111,32 @@ final class ExpiringMap<K, V extends Expiring> {
     if (now >= sweepAt && nextSweep.compareAndSet(sweepAt, now + SWEEP_MILLIS)) {
       sweepExpired();
     }
+    if (map.mappingCount() > maximumSize) {
+      makeRoom();
+    }
+  }
+
+  /**
+   * One writer at a time; those that find the bound passed meanwhile wait, then find room. Frees a
+   * tenth of the room, not one place: a pass looks at every entry, so it must not run per write.
+   */
+  private synchronized void makeRoom() {
     if (map.mappingCount() <= maximumSize) {
       return;
     }
-    long fullSweepAt = nextFullSweep.get();
-    if (now >= fullSweepAt && nextFullSweep.compareAndSet(fullSweepAt, now + 1_000)) {
-      sweepExpired();
+    sweepExpired();
+    long excess = map.mappingCount() - (maximumSize - maximumSize / 10);
+    if (excess <= 0) {
+      return;
     }
-    while (map.mappingCount() > maximumSize) {
-      evictOne();
+    List<Map.Entry<K, V>> entries = new ArrayList<>(map.entrySet());
+    entries.sort(Map.Entry.comparingByValue(evictFirst));
+    for (int i = 0; i < entries.size() && excess > 0; i++) {
+      Map.Entry<K, V> entry = entries.get(i);
+      if (map.remove(entry.getKey(), entry.getValue())) {
+        excess--;
+        evicted.incrementAndGet();
+      }
     }
   }
 
@@ -124,27 +146,5 @@ final class ExpiringMap<K, V extends Expiring> {
         map.remove(key, value);
       }
     });
-  }
-
-  /** Drops the sampled entry expiring soonest (an expired one at once). */
-  private void evictOne() {
-    K soonest = null;
-    V soonestValue = null;
-    Iterator<Map.Entry<K, V>> entries = map.entrySet().iterator();
-    for (int i = 0; i < SAMPLE && entries.hasNext(); i++) {
-      Map.Entry<K, V> entry = entries.next();
-      V value = entry.getValue();
-      if (value.isExpired(clock)) {
-        map.remove(entry.getKey(), value);
-        return;
-      }
-      if (soonestValue == null || value.expiresAtEpochSecond() < soonestValue.expiresAtEpochSecond()) {
-        soonest = entry.getKey();
-        soonestValue = value;
-      }
-    }
-    if (soonest != null && map.remove(soonest, soonestValue)) {
-      evicted.incrementAndGet();
-    }
   }
 }

@@ -421,4 +421,37 @@ class CaffeineTokenStoreTest {
       assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
     }
   }
+
+  @Test
+  void aFloodOfCountersAimedByTheirPublicHashDoesNotPushOutALockOut() {
+    // The counters' keys are SHA-256 of the subject, which anyone can compute: a flood of subjects
+    // whose keys sort after alice's in the map's table must not reach her 100 confirmed failures.
+    Duration window = Duration.ofMinutes(15);
+    String alice = "user:alice";
+    for (int i = 0; i < 100; i++) {
+      store.settleAttempt(alice, store.recordAttempt(alice, window).windowEnds(), true);
+    }
+    clock.advanceSeconds(1);
+    int aliceBin = tableBin(SecretKey.of(alice));
+    int made = 0;
+    for (long i = 0; made < CaffeineTokenStore.MAX_FAILURE_COUNTERS + 60_000; i++) {
+      String subject = "user:u" + i + "@2001:db8:" + (i / 100) + "::";
+      if (tableBin(SecretKey.of(subject)) <= aliceBin) {
+        continue;
+      }
+      store.settleAttempt(subject, store.recordAttempt(subject, window).windowEnds(), true);
+      if (++made % 500 == 0) {
+        store.settleAttempt(alice, store.recordAttempt(alice, window).windowEnds(), false);
+      }
+    }
+    assertEquals(100, store.failures(alice).confirmed(), "alice's lock-out was pushed out");
+    assertTrue(store.entries().get("failure_counters") <= CaffeineTokenStore.MAX_FAILURE_COUNTERS);
+    assertTrue(store.evictions().get("failure_counters") >= 60_000);
+  }
+
+  /** Where ConcurrentHashMap puts a key in a table of 2^19 bins (the size 200,000 entries take). */
+  private static int tableBin(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & 0x7fffffff & ((1 << 19) - 1);
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.portcullis.testing.Concurrently;
 import io.portcullis.testing.MutableClock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,10 @@ class ExpiringMapTest {
 
   record Entry(int count, long expiresAtEpochSecond) implements Expiring {}
 
+  /** As the throttle's counters: fewest attempts first, then the oldest window. */
+  static final Comparator<Entry> FEWEST_FIRST =
+      Comparator.comparingInt(Entry::count).thenComparingLong(Entry::expiresAtEpochSecond);
+
   final MutableClock clock = new MutableClock();
   final AtomicLong evicted = new AtomicLong();
 
@@ -28,7 +33,7 @@ class ExpiringMapTest {
 
   @Test
   void concurrentUpdatesOfOneKeyAreEachCounted() throws Exception {
-    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted);
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted, FEWEST_FIRST);
     atOnce(32, () -> {
       for (int i = 0; i < 1_000; i++) {
         map.compute("k", (key, current) -> new Entry(current == null ? 1 : current.count() + 1, in(60)));
@@ -42,7 +47,7 @@ class ExpiringMapTest {
 
   @Test
   void anExpiredEntryIsNeverHandedOut() {
-    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted);
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted, FEWEST_FIRST);
     map.compute("k", (key, current) -> new Entry(5, in(10)));
     clock.advanceSeconds(9);
     assertEquals(5, map.get("k").count());
@@ -66,7 +71,7 @@ class ExpiringMapTest {
 
   @Test
   void expiredEntriesAreSweptOutByAWriterOnceAMinute() {
-    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted);
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted, FEWEST_FIRST);
     for (int i = 0; i < 100; i++) {
       map.compute("old" + i, (key, current) -> new Entry(1, in(5)));
     }
@@ -81,7 +86,7 @@ class ExpiringMapTest {
 
   @Test
   void pastItsBoundWhatHasExpiredGoesFirst() {
-    ExpiringMap<String, Entry> map = new ExpiringMap<>(100, clock, evicted);
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(100, clock, evicted, FEWEST_FIRST);
     for (int i = 0; i < 100; i++) {
       map.compute("old" + i, (key, current) -> new Entry(1, in(5)));
     }
@@ -98,7 +103,7 @@ class ExpiringMapTest {
 
   @Test
   void aParallelFloodNeverLeavesMoreThanTheBoundAndCountsWhatItPushedOut() throws Exception {
-    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted);
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted, FEWEST_FIRST);
     AtomicLong largest = new AtomicLong();
     AtomicLong next = new AtomicLong();
     atOnce(16, () -> {
@@ -116,21 +121,42 @@ class ExpiringMapTest {
   }
 
   @Test
-  void theEntryPushedOutIsTheSampledOneExpiringSoonest() {
-    ExpiringMap<String, Entry> map = new ExpiringMap<>(ExpiringMap.SAMPLE, clock, evicted);
-    for (int i = 0; i < ExpiringMap.SAMPLE; i++) {
-      int seconds = i == 7 ? 30 : 600 + i;
-      map.compute("k" + i, (key, current) -> new Entry(1, in(seconds)));
+  void aFloodOfNewEntriesPushesOutTheFewestAttemptsNeverALockOut() {
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(1_000, clock, evicted, FEWEST_FIRST);
+    map.compute("locked", (key, current) -> new Entry(100, in(300)));
+    map.compute("some", (key, current) -> new Entry(5, in(10)));
+    for (int i = 0; i < 50_000; i++) {
+      int n = i;
+      map.compute("flood" + n, (key, current) -> new Entry(1, in(300 + n)));
+      assertTrue(map.size() <= 1_000, "size " + map.size());
     }
-    map.compute("extra", (key, current) -> new Entry(1, in(900)));
-    assertEquals(ExpiringMap.SAMPLE, map.size());
-    assertNull(map.get("k7"));
-    assertEquals(1, evicted.get());
+    assertEquals(100, map.get("locked").count());
+    assertEquals(5, map.get("some").count());
+    assertEquals(50_002 - map.size(), evicted.get());
+    assertEquals(1, map.get("flood49999").count(), "the newest of equals stay, the oldest go");
+    assertNull(map.get("flood0"));
+  }
+
+  @Test
+  void amongEqualCountsTheOldestWindowGoesFirstAndATenthIsFreedAtOnce() {
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(100, clock, evicted, FEWEST_FIRST);
+    for (int i = 0; i < 100; i++) {
+      int n = i;
+      map.compute("k" + n, (key, current) -> new Entry(3, in(1_000 - n)));
+    }
+    map.compute("extra", (key, current) -> new Entry(3, in(2_000)));
+    assertEquals(90, map.size());
+    assertEquals(11, evicted.get());
+    for (int i = 0; i < 11; i++) {
+      assertNull(map.get("k" + (99 - i)), "k" + (99 - i) + " had one of the oldest windows");
+    }
+    assertEquals(3, map.get("k88").count());
+    assertEquals(3, map.get("extra").count());
   }
 
   @Test
   void putAllTakesOnlyLiveEntries() {
-    ExpiringMap<String, Entry> map = new ExpiringMap<>(10, clock, evicted);
+    ExpiringMap<String, Entry> map = new ExpiringMap<>(10, clock, evicted, FEWEST_FIRST);
     map.putAll(Map.of("live", new Entry(1, in(10)), "gone", new Entry(1, in(0))));
     assertEquals(1, map.size());
     assertEquals(Map.of("live", new Entry(1, in(10))), map.snapshot());
