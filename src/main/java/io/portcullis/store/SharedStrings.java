@@ -5,8 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One copy of each of the few strings that a million stored tokens repeat (client ids, usernames,
  * scopes), like {@link String#intern()} but without its global table: a lookup here is a plain
- * hash-map read, while {@code intern()} cost a measurable part of a flow (issue 12). Bounded: past
- * its size a string is kept as it is, so no input can grow the table without end.
+ * hash-map read, while {@code intern()} cost a measurable part of a flow (issue 12). Bounded: when
+ * it is full it starts afresh, so no input can grow it without end, and a string first seen after
+ * many distinct usernames (a scope, a client id after a reload) is still shared. Strings handed out
+ * before stay with the tokens holding them: at worst a string exists once more per fresh start.
  */
 final class SharedStrings {
   private static final SharedStrings SHARED = new SharedStrings(65_536);
@@ -23,6 +25,10 @@ final class SharedStrings {
     return SHARED.share(s);
   }
 
+  int size() {
+    return strings.size();
+  }
+
   String share(String s) {
     if (s == null) {
       return null;
@@ -32,7 +38,7 @@ final class SharedStrings {
       return shared;
     }
     if (strings.size() >= max) {
-      return s;
+      strings.clear();
     }
     shared = strings.putIfAbsent(s, s);
     return shared == null ? s : shared;

@@ -1,9 +1,9 @@
 package io.portcullis.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +20,18 @@ class SharedStringsTest {
   }
 
   @Test
-  void pastItsSizeAStringIsKeptAsItIs() {
-    SharedStrings strings = new SharedStrings(2);
-    strings.share("a");
-    strings.share("b");
-    String c = new String("c");
-    assertSame(c, strings.share(c));
-    assertNotSame(c, strings.share(new String("c")), "not taken in once full");
-    assertEquals("a", strings.share(new String("a")));
-    assertSame(strings.share("a"), strings.share(new String("a")), "what it holds is still shared");
+  void whenFullItStartsAfreshSoThatStringsSeenLaterAreStillShared() {
+    SharedStrings strings = new SharedStrings(1_000);
+    for (int i = 0; i < 1_000; i++) {
+      strings.share("user" + i);
+    }
+    String scope = new String("read admin");
+    assertSame(scope, strings.share(scope));
+    assertSame(scope, strings.share(new String("read admin")), "a string first seen once full is shared too");
+    for (int i = 0; i < 10_000; i++) {
+      strings.share("other" + i);
+      assertTrue(strings.size() <= 1_000, "never more than its size");
+    }
   }
 
   @Test
