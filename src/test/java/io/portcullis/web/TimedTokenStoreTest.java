@@ -1,9 +1,11 @@
 package io.portcullis.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
@@ -93,6 +95,23 @@ class TimedTokenStoreTest {
     double millis = timer("failures", "ok").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
     if (millis < 30 || millis > 10_000) {
       fail("recorded " + millis + " ms for a call of at least 30 ms");
+    }
+  }
+
+  @Test
+  void theDeploymentsMetricsShowStoreCallsAndNearCacheLookupsUnderTheOperationsName() {
+    try (PortcullisMetrics metrics = new PortcullisMetrics(true)) {
+      metrics.timed(inner).findAccessToken("t");
+      io.portcullis.store.AccessTokenLookup nearCache = token -> {
+        throw new IllegalStateException("down");
+      };
+      assertThrows(IllegalStateException.class, () -> metrics.timed(nearCache).findAccessToken("t"));
+      String scraped = metrics.scrape();
+      assertTrue(scraped.contains(
+          "portcullis_store_operation_seconds_count{operation=\"findAccessToken\",outcome=\"ok\"} 1"), scraped);
+      assertTrue(scraped.contains(
+          "portcullis_store_operation_seconds_count{operation=\"findAccessToken\",outcome=\"error\"} 1"), scraped);
+      assertFalse(scraped.contains("operation=\"revokeAccessToken\""), "a series appears once its call was made");
     }
   }
 
