@@ -3,11 +3,11 @@ package io.portcullis.web;
 import com.google.gson.JsonObject;
 import io.portcullis.oauth.AuthorizeOutcome;
 import io.portcullis.oauth.OAuthException;
-import io.portcullis.oauth.RandomValues;
 import io.portcullis.oauth.TokenResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -23,6 +23,7 @@ final class Responses {
 
   private static final HtmlTemplate APPROVAL = HtmlTemplate.load("approval.html");
   private static final HtmlTemplate ERROR = HtmlTemplate.load("error.html");
+  private static final SecureRandom NONCES = new SecureRandom();
 
   private final String realm;
   private final BearerChallenge bearer;
@@ -197,7 +198,7 @@ final class Responses {
 
   private static String nonce() {
     byte[] bytes = new byte[18];
-    RandomValues.fill(bytes);
+    NONCES.nextBytes(bytes);
     return Base64.getEncoder().encodeToString(bytes);
   }
 }
