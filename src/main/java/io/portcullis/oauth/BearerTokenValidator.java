@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Decides whether a request to a gateway route may pass (RFC 6750; DESIGN 1.5): deny by default,
@@ -16,8 +18,12 @@ import java.util.Set;
  */
 public final class BearerTokenValidator {
 
+  /** Distinct scope strings whose sets are kept (see {@link #scopes}). */
+  static final int MAX_SCOPE_SETS = 1024;
+
   private final GuardRules config;
   private final AccessTokenLookup store;
+  private final ConcurrentMap<String, Set<String>> scopeSets = new ConcurrentHashMap<>();
 
   /**
    * @param config the WAR's config, or the guard plugin's
@@ -81,10 +87,6 @@ public final class BearerTokenValidator {
     }
     return set;
   }
-
-  static final int MAX_SCOPE_SETS = 1024;
-  private final java.util.concurrent.ConcurrentMap<String, Set<String>> scopeSets =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** RFC 6750 §2.1: {@code Authorization: Bearer b64token}, once. */
   private static String bearerToken(List<String> headers) {
