@@ -297,12 +297,13 @@ public final class LoadBenchmark {
 
     int errors = 0;
     if (warmupSeconds > 0) {
+      int clients = warmupClients();
       System.out.println("\nwarm-up: " + warmupSeconds + " s of flows, then " + warmupSeconds
-          + " s of route requests (not reported)");
-      runFlows("warm-up", 4, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
-      List<String> tokens = tokens(4);
-      runRoute("warm-up", BenchConfig.PUBLIC_PATH, 4, Math.max(1, warmupSeconds / 2), tokens);
-      runRoute("warm-up", BenchConfig.GUARDED_PATH, 4, Math.max(1, warmupSeconds / 2), tokens);
+          + " s of route requests, " + clients + " clients (not reported)");
+      runFlows("warm-up", clients, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
+      List<String> tokens = tokens(clients);
+      runRoute("warm-up", BenchConfig.PUBLIC_PATH, clients, Math.max(1, warmupSeconds / 2), tokens);
+      runRoute("warm-up", BenchConfig.GUARDED_PATH, clients, Math.max(1, warmupSeconds / 2), tokens);
     }
 
     // ---- complete flows, {noop} user ----
@@ -642,14 +643,15 @@ public final class LoadBenchmark {
       sanityCheck();
     }
     if (warmupSeconds > 0) {
-      System.out.println("\nwarm-up: each deployment " + warmupSeconds + " s of flows, then route requests"
-          + " (not reported)");
+      int clients = warmupClients();
+      System.out.println("\nwarm-up: each deployment " + warmupSeconds + " s of flows, then route requests, "
+          + clients + " clients (not reported)");
       for (Deployment d : deployments) {
         target(d.baseUrl());
-        runFlows("warm-up", 4, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
-        List<String> tokens = tokens(4);
-        runRoute("warm-up", BenchConfig.PUBLIC_PATH, 4, Math.max(1, warmupSeconds / 2), tokens);
-        runRoute("warm-up", BenchConfig.GUARDED_PATH, 4, Math.max(1, warmupSeconds / 2), tokens);
+        runFlows("warm-up", clients, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
+        List<String> tokens = tokens(clients);
+        runRoute("warm-up", BenchConfig.PUBLIC_PATH, clients, Math.max(1, warmupSeconds / 2), tokens);
+        runRoute("warm-up", BenchConfig.GUARDED_PATH, clients, Math.max(1, warmupSeconds / 2), tokens);
       }
     }
 
@@ -705,6 +707,15 @@ public final class LoadBenchmark {
     int errors = Stream.concat(flows.stream(), routes.stream()).mapToInt(StoreRow::errors).sum();
     String md = storesMarkdown(started, deployments, stats, flows, routes, counts, errors);
     return report(md, errors);
+  }
+
+  /**
+   * Clients of the warm-up: as many as the most any flow or route phase runs (at least 4), so that
+   * the JIT compiler has seen the paths that only contention takes before the first measured round.
+   */
+  private int warmupClients() {
+    return Math.max(4, Math.max(Arrays.stream(concurrency).max().orElse(4),
+        Arrays.stream(routeConcurrency).max().orElse(4)));
   }
 
   /** The public route on the ceiling, beside Portcullis's public route. */
@@ -854,10 +865,10 @@ public final class LoadBenchmark {
       double scale) {
     boolean ceiling = rows.stream().anyMatch(r -> r.name().equals(CEILING));
     md.append("| clients | store | ").append(rateUnit).append(" | vs memory | ")
-        .append(ceiling ? rateUnit + " ÷ ceiling's | server CPU ÷ ceiling's | " : "")
+        .append(ceiling ? rateUnit + " ÷ ceiling's | server CPU ÷ ceiling's | the same without the JIT compiler | " : "")
         .append("p50 ms | p99 ms | CPU ").append(cpuUnit)
         .append(" (client + server + Redis) | Redis CPU (cores) | other processes / steal (cores) | rounds |\n");
-    md.append("|---:|---|---:|---:|").append(ceiling ? "---:|---:|" : "").append("---:|---:|---:|---:|---:|---|\n");
+    md.append("|---:|---|---:|---:|").append(ceiling ? "---:|---:|---:|" : "").append("---:|---:|---:|---:|---:|---|\n");
     for (StoreRow r : rows) {
       StoreRow memory = rows.stream().filter(m -> m.clients() == r.clients() && m.name().equals("memory"))
           .findFirst().orElse(null);
@@ -869,8 +880,10 @@ public final class LoadBenchmark {
         String against = open ? PUBLIC_CEILING : CEILING;
         StoreRow top = rows.stream().filter(m -> m.clients() == r.clients() && m.name().equals(against))
             .findFirst().orElse(null);
-        versus += top == null || r == top ? " | – | –" : String.format(Locale.ROOT, " | %.2f × | %.2f ×",
-            r.rate() / top.rate(), r.median(Result::serverCpuMicrosPerOp) / top.median(Result::serverCpuMicrosPerOp));
+        versus += top == null || r == top ? " | – | – | –" : String.format(Locale.ROOT, " | %.2f × | %.2f × | %.2f ×",
+            r.rate() / top.rate(), r.median(Result::serverCpuMicrosPerOp) / top.median(Result::serverCpuMicrosPerOp),
+            r.median(Result::serverCpuWithoutCompilerMicrosPerOp)
+                / top.median(Result::serverCpuWithoutCompilerMicrosPerOp));
       }
       double redis = r.median(Result::redisCpuMicrosPerOp);
       md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %s | %.3f | %.3f | %.2f (%.2f + %.2f + %s) | %s |"
@@ -1110,7 +1123,8 @@ public final class LoadBenchmark {
    * the time the hypervisor gave this machine's CPUs to someone else (steal), from {@code /proc}.
    * The machine is shared, so every phase reports what else ran while it did.
    */
-  record CpuSample(long processNanos, Map<Integer, Long> otherProcessTicks, long stealTicks, long totalTicks) {
+  record CpuSample(long processNanos, long compilerNanos, Map<Integer, Long> otherProcessTicks, long stealTicks,
+      long totalTicks) {
     static final long SELF = ProcessHandle.current().pid();
     /** A process whose CPU is reported on its own, not among "other processes": the redis-server under test. */
     static volatile int watched = -1;
@@ -1147,7 +1161,31 @@ public final class LoadBenchmark {
       } catch (IOException | RuntimeException e) {
         // not Linux: no machine-wide figures
       }
-      return new CpuSample(process, others, steal, total);
+      return new CpuSample(process, readCompilerNanos(), others, steal, total);
+    }
+
+    /**
+     * CPU time of this JVM's JIT compiler threads so far, from {@code /proc/self/task/<tid>/schedstat}
+     * (nanoseconds on a CPU); -1 where that is not readable. A compiler thread that ends between two
+     * samples is missed.
+     */
+    static long readCompilerNanos() {
+      long nanos = 0;
+      try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          try {
+            String comm = Files.readString(task.resolve("comm"));
+            if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+              nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+            }
+          } catch (IOException | RuntimeException gone) {
+            // the thread ended meanwhile
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return -1; // not Linux
+      }
+      return nanos;
     }
 
     /** CPU ticks other processes used since {@code before} (those that ended meanwhile are missed), the watched one left out. */
@@ -1170,8 +1208,8 @@ public final class LoadBenchmark {
   /** The outcome of one phase. */
   record Result(String name, int clients, long ops, double seconds, double rate, double p50Millis,
       double p99Millis, double maxMillis, double meanMillis, int errors, double cpuMicrosPerOp,
-      double clientCpuMicrosPerOp, double processCores, double otherCores, double stealCores,
-      double redisCores, List<long[]> sides) {
+      double clientCpuMicrosPerOp, double compilerCpuMicrosPerOp, double processCores, double otherCores,
+      double stealCores, double redisCores, List<long[]> sides) {
 
     /** CPU per operation of the watched redis-server (NaN when none is watched). */
     double redisCpuMicrosPerOp() {
@@ -1181,6 +1219,16 @@ public final class LoadBenchmark {
     /** CPU per operation of everything in this JVM but the client threads: the server, when embedded. */
     double serverCpuMicrosPerOp() {
       return cpuMicrosPerOp - clientCpuMicrosPerOp;
+    }
+
+    /**
+     * {@link #serverCpuMicrosPerOp()} without the JIT compiler's threads: the server as it runs once
+     * compiled. Deployments that take turns in one JVM share Jetty's code, so each turn can make
+     * the compiler redo some of it (and warm-up at fewer clients leaves paths of contention
+     * uncompiled); a server that runs one deployment pays that once.
+     */
+    double serverCpuWithoutCompilerMicrosPerOp() {
+      return serverCpuMicrosPerOp() - (Double.isNaN(compilerCpuMicrosPerOp) ? 0 : compilerCpuMicrosPerOp);
     }
 
     static Result of(String name, int clients, long elapsedNanos, Worker[] workers, CpuSample before,
@@ -1217,6 +1265,8 @@ public final class LoadBenchmark {
       Arrays.sort(all);
       double seconds = elapsedNanos / 1e9;
       long processNanos = after.processNanos() - before.processNanos();
+      double compilerMicrosPerOp = total == 0 || before.compilerNanos() < 0 || after.compilerNanos() < 0 ? Double.NaN
+          : Math.max(0, after.compilerNanos() - before.compilerNanos()) / 1e3 / total;
       double processCores = processNanos / (double) elapsedNanos;
       double otherCores = Double.NaN;
       double stealCores = Double.NaN;
@@ -1233,7 +1283,7 @@ public final class LoadBenchmark {
       return new Result(name, clients, total, seconds, total / seconds, percentile(all, 50) / 1e6,
           percentile(all, 99) / 1e6, total == 0 ? Double.NaN : all[total - 1] / 1e6, mean(all) / 1e6, errors,
           total == 0 ? Double.NaN : processNanos / 1e3 / total, total == 0 ? Double.NaN : clientNanos / 1e3 / total,
-          processCores, otherCores, stealCores, redisCores, sides);
+          compilerMicrosPerOp, processCores, otherCores, stealCores, redisCores, sides);
     }
 
     static double mean(long[] values) {
@@ -1250,7 +1300,7 @@ public final class LoadBenchmark {
       return new Result(name + (i == 0 ? "-public" : "-guarded"), clients, values.length, seconds,
           values.length / seconds, percentile(values, 50) / 1e6, percentile(values, 99) / 1e6,
           values.length == 0 ? Double.NaN : values[values.length - 1] / 1e6, mean(values) / 1e6, errors,
-          Double.NaN, Double.NaN, processCores, otherCores, stealCores, redisCores, List.of());
+          Double.NaN, Double.NaN, Double.NaN, processCores, otherCores, stealCores, redisCores, List.of());
     }
 
     /** Nearest-rank percentile of sorted values. */
@@ -1263,16 +1313,16 @@ public final class LoadBenchmark {
     }
 
     static String header() {
-      return String.format(Locale.ROOT, "  %-18s %7s %9s %7s %10s %9s %9s %9s %6s %9s %9s %6s %6s %6s %6s",
+      return String.format(Locale.ROOT, "  %-18s %7s %9s %7s %10s %9s %9s %9s %6s %9s %9s %6s %6s %6s %6s %6s",
           "phase", "clients", "ops", "secs", "ops/s", "p50 ms", "p99 ms", "max ms", "errors", "cpu us/op",
-          "client us", "ours", "redis", "others", "steal");
+          "client us", "jit us", "ours", "redis", "others", "steal");
     }
 
     String row() {
       return String.format(Locale.ROOT,
-          "  %-18s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %9.1f %6.2f %6.2f %6.2f %6.2f",
+          "  %-18s %7d %9d %7.2f %10.1f %9.3f %9.3f %9.3f %6d %9.1f %9.1f %6.1f %6.2f %6.2f %6.2f %6.2f",
           name, clients, ops, seconds, rate, p50Millis, p99Millis, maxMillis, errors, cpuMicrosPerOp,
-          clientCpuMicrosPerOp, processCores, redisCores, otherCores, stealCores);
+          clientCpuMicrosPerOp, compilerCpuMicrosPerOp, processCores, redisCores, otherCores, stealCores);
     }
   }
 
