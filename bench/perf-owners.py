@@ -35,28 +35,40 @@ def read_samples(path):
             lines = block.strip('\n').split('\n')
             m = HEADER.match(lines[0]) if lines and lines[0] else None
             if m:
-                samples.append((m.group(1), float(m.group(3)), [frame_name(l) for l in lines[1:]]))
+                samples.append((m.group(1), int(m.group(2)), float(m.group(3)),
+                                [frame_name(l) for l in lines[1:]]))
     return samples
 
 
-def flow_counts(path):
-    counts = collections.Counter()
+def flow_rounds(path):
+    """The measured flow rounds of the log, in order: (store, flows)."""
+    rounds = []
     with open(path, encoding='utf-8', errors='replace') as f:
         for line in f:
-            m = re.match(r'\s+flows (\S+)\s+(\d+)\s+(\d+)', line)
+            m = re.match(r'\s+flows (\S+)\s+(\d+)\s+(\d+)\s', line)
             if m:
-                counts[m.group(1)] += int(m.group(3))
-    return counts
+                rounds.append((m.group(1), int(m.group(3))))
+    return rounds
 
 
 def windows(samples):
-    """Contiguous time windows of each store's measured flow rounds, from its client threads' samples."""
+    """The time windows of the measured flow rounds, in order, from their client threads' samples.
+
+    Each round starts its own client threads and joins them before the next round starts, so a
+    round is a group of thread ids whose sampled times overlap; thread names cannot tell rounds
+    apart (perf keeps 15 characters: `bench-flows mem` for both "memory" and "memory-nometrics").
+    """
+    spans = {}
+    for comm, tid, t, _ in samples:
+        if comm.startswith('bench-flows '):
+            first, last, _ = spans.get(tid, (t, t, comm))
+            spans[tid] = (min(first, t), max(last, t), comm)
     found = []
-    for t, comm in sorted((t, comm[:15]) for comm, t, _ in samples if comm.startswith('bench-flows ')):
-        if found and found[-1][2] == comm and t - found[-1][1] < 1.0:
-            found[-1][1] = t
+    for first, last, comm in sorted(spans.values()):
+        if found and first <= found[-1][1]:
+            found[-1][1] = max(found[-1][1], last)
         else:
-            found.append([t, t, comm])
+            found.append([first, last, comm])
     return found
 
 
@@ -64,9 +76,9 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     samples = read_samples(sys.argv[1])
-    flows = flow_counts(sys.argv[2])
+    rounds = flow_rounds(sys.argv[2])
     top = int(sys.argv[3]) if len(sys.argv) > 3 else 30
-    ceiling_pools = {c.split('-')[0] for c, _, fr in samples
+    ceiling_pools = {c.split('-')[0] for c, _, _, fr in samples
                      if c.startswith('qtp') and any('Ceiling' in f for f in fr)}
 
     def group(comm):
@@ -80,24 +92,23 @@ def main():
             return 'JIT compiler'
         return 'other JVM threads'
 
-    def store_of(comm):
-        # "bench-flows mem", "bench-flows cei", ...: a prefix of the store's name
-        prefix = comm[len('bench-flows '):]
-        names = [s for s in flows if s.startswith(prefix)]
-        return names[0] if len(names) == 1 else prefix
-
-    by_store = collections.defaultdict(list)
     spans = windows(samples)
-    for comm, t, frames in samples:
-        for start, end, who in spans:
+    if len(spans) != len(rounds):
+        sys.exit(f'perf-owners: {len(spans)} rounds of client threads in the recording, '
+                 f'{len(rounds)} flow rounds in the log: was the whole run recorded?')
+    flows = collections.Counter()
+    for (start, end, comm), (store, count) in zip(spans, rounds):
+        if not store.startswith(comm[len('bench-flows '):]):
+            sys.exit(f'perf-owners: the recording\'s round of "{comm}" is the log\'s round of "{store}"')
+        flows[store] += count
+    by_store = collections.defaultdict(list)
+    for comm, _, t, frames in samples:
+        for (start, end, _), (store, _) in zip(spans, rounds):
             if start <= t <= end:
-                by_store[store_of(who)].append((group(comm), frames))
+                by_store[store].append((group(comm), frames))
                 break
     for store, rows in by_store.items():
-        n = flows.get(store)
-        if not n:
-            print(f'{store}: no flow count in the log', file=sys.stderr)
-            continue
+        n = flows[store]
         per = lambda count: count * 1000.0 / n
         groups = collections.Counter(g for g, _ in rows)
         print(f'== flows {store}: {n} flows; samples per 1,000 flows by thread group')

@@ -710,12 +710,12 @@ public final class LoadBenchmark {
   }
 
   /**
-   * Clients of the warm-up: as many as the most any flow or route phase runs (at least 4), so that
+   * Clients of the warm-up: as many as the most any flow, route or lifecycle phase runs (at least
+   * 4; PBKDF2 phases are left out, their threads wait for hashing permits), so that
    * the JIT compiler has seen the paths that only contention takes before the first measured round.
    */
   private int warmupClients() {
-    return Math.max(4, Math.max(Arrays.stream(concurrency).max().orElse(4),
-        Arrays.stream(routeConcurrency).max().orElse(4)));
+    return Math.max(4, Arrays.stream(concat(concurrency, routeConcurrency, lifecycleConcurrency)).max().orElse(4));
   }
 
   /** The public route on the ceiling, beside Portcullis's public route. */
@@ -1123,8 +1123,8 @@ public final class LoadBenchmark {
    * the time the hypervisor gave this machine's CPUs to someone else (steal), from {@code /proc}.
    * The machine is shared, so every phase reports what else ran while it did.
    */
-  record CpuSample(long processNanos, long compilerNanos, Map<Integer, Long> otherProcessTicks, long stealTicks,
-      long totalTicks) {
+  record CpuSample(long processNanos, Map<Integer, Long> compilerThreadNanos, Map<Integer, Long> otherProcessTicks,
+      long stealTicks, long totalTicks) {
     static final long SELF = ProcessHandle.current().pid();
     /** A process whose CPU is reported on its own, not among "other processes": the redis-server under test. */
     static volatile int watched = -1;
@@ -1161,29 +1161,55 @@ public final class LoadBenchmark {
       } catch (IOException | RuntimeException e) {
         // not Linux: no machine-wide figures
       }
-      return new CpuSample(process, readCompilerNanos(), others, steal, total);
+      return new CpuSample(process, readCompilerThreads(), others, steal, total);
     }
 
     /**
-     * CPU time of this JVM's JIT compiler threads so far, from {@code /proc/self/task/<tid>/schedstat}
-     * (nanoseconds on a CPU); -1 where that is not readable. A compiler thread that ends between two
-     * samples is missed.
+     * CPU time so far of each of this JVM's JIT compiler threads (C1, C2), by thread id, from
+     * {@code /proc/self/task/<tid>/schedstat} (nanoseconds on a CPU); {@code null} where that
+     * cannot be read.
      */
-    static long readCompilerNanos() {
-      long nanos = 0;
+    static Map<Integer, Long> readCompilerThreads() {
+      if (!Files.isReadable(Path.of("/proc/self/schedstat"))) {
+        return null;
+      }
+      Map<Integer, Long> threads = new java.util.HashMap<>();
       try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
         for (Path task : (Iterable<Path>) tasks::iterator) {
+          String comm;
           try {
-            String comm = Files.readString(task.resolve("comm"));
-            if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-              nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+            comm = Files.readString(task.resolve("comm"));
+          } catch (IOException gone) {
+            continue; // the thread ended meanwhile
+          }
+          if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+            try {
+              threads.put(Integer.parseInt(task.getFileName().toString()),
+                  Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]));
+            } catch (java.nio.file.NoSuchFileException gone) {
+              // the thread ended meanwhile
             }
-          } catch (IOException | RuntimeException gone) {
-            // the thread ended meanwhile
           }
         }
       } catch (IOException | RuntimeException e) {
-        return -1; // not Linux
+        return null; // not Linux, or no schedstat: no compiler figure
+      }
+      return threads;
+    }
+
+    /**
+     * Nanoseconds the JIT compiler's threads ran since {@code before}, or -1 when unknown. A
+     * thread that started meanwhile counts whole; what a thread that ended meanwhile did since
+     * {@code before} is missed (HotSpot ends extra compiler threads after bursts of compiling on
+     * machines with many CPUs; on two there is one of each kind, for the JVM's life).
+     */
+    long compilerNanosSince(CpuSample before) {
+      if (compilerThreadNanos == null || before.compilerThreadNanos == null) {
+        return -1;
+      }
+      long nanos = 0;
+      for (Map.Entry<Integer, Long> e : compilerThreadNanos.entrySet()) {
+        nanos += Math.max(0, e.getValue() - before.compilerThreadNanos.getOrDefault(e.getKey(), 0L));
       }
       return nanos;
     }
@@ -1222,13 +1248,13 @@ public final class LoadBenchmark {
     }
 
     /**
-     * {@link #serverCpuMicrosPerOp()} without the JIT compiler's threads: the server as it runs once
-     * compiled. Deployments that take turns in one JVM share Jetty's code, so each turn can make
-     * the compiler redo some of it (and warm-up at fewer clients leaves paths of contention
-     * uncompiled); a server that runs one deployment pays that once.
+     * {@link #serverCpuMicrosPerOp()} less the JIT compiler's threads (NaN when their CPU is
+     * unknown). Deployments that take turns in one JVM share Jetty's code, and a round can still
+     * pay for compiling, which a server running one deployment pays once; code the request threads
+     * run interpreted or deoptimised meanwhile is still counted.
      */
     double serverCpuWithoutCompilerMicrosPerOp() {
-      return serverCpuMicrosPerOp() - (Double.isNaN(compilerCpuMicrosPerOp) ? 0 : compilerCpuMicrosPerOp);
+      return serverCpuMicrosPerOp() - compilerCpuMicrosPerOp;
     }
 
     static Result of(String name, int clients, long elapsedNanos, Worker[] workers, CpuSample before,
@@ -1265,8 +1291,8 @@ public final class LoadBenchmark {
       Arrays.sort(all);
       double seconds = elapsedNanos / 1e9;
       long processNanos = after.processNanos() - before.processNanos();
-      double compilerMicrosPerOp = total == 0 || before.compilerNanos() < 0 || after.compilerNanos() < 0 ? Double.NaN
-          : Math.max(0, after.compilerNanos() - before.compilerNanos()) / 1e3 / total;
+      long compilerNanos = after.compilerNanosSince(before);
+      double compilerMicrosPerOp = total == 0 || compilerNanos < 0 ? Double.NaN : compilerNanos / 1e3 / total;
       double processCores = processNanos / (double) elapsedNanos;
       double otherCores = Double.NaN;
       double stealCores = Double.NaN;
