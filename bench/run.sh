@@ -7,7 +7,7 @@
 #   bench/run.sh --skip-memory -- --url http://127.0.0.1:8080   # extra LoadBenchmark options after --
 #   bench/run.sh --redis              # the stores compared (issue 9): about 5 min of load, 4 min of memory
 #   bench/run.sh --metrics            # the memory store with and without metrics (issue 10): about 5 min
-#   bench/run.sh --ceiling            # Portcullis against a do-nothing servlet (issue 12): about 4 min
+#   bench/run.sh --ceiling            # Portcullis against a do-nothing servlet (issue 12): about 5 min
 #
 # Builds the WAR and the test classes, then runs on this machine's loopback only:
 #   1. io.portcullis.bench.LoadBenchmark: the WAR in embedded Jetty 12, complete flows at 1, 4 and
@@ -22,10 +22,12 @@
 # With --metrics: LoadBenchmark --stores memory,memory-nometrics (flows and the guarded route of two
 # memory-store deployments, one with metrics off through the init-parameter portcullis.metrics=off),
 # then io.portcullis.web.MetricsOverhead: what metrics add to one bearer check, in process.
-# With --ceiling: LoadBenchmark --stores memory,ceiling (flows at 1, 4, 16 clients and the routes of
-# the memory deployment beside a do-nothing servlet in the same JVM that replays what Portcullis
-# answered to one flow and the routes at start-up, same statuses, headers and bodies); every figure
-# is shown as a ratio to the ceiling's, with server CPU per flow beside the ceiling's.
+# With --ceiling: LoadBenchmark --stores memory,ceiling-war,ceiling (flows at 1, 4, 16 clients and the
+# routes of the memory deployment beside a do-nothing servlet in the same JVM that replays what
+# Portcullis answered to one flow and the routes at start-up, same statuses, headers and bodies;
+# and, flows only, the same replay in place of the OAuth endpoints of a second deployment of the
+# WAR, behind its webapp handlers and filters); every figure is shown as a ratio to the ceiling's,
+# with server CPU per flow beside the ceiling's, and the flows also as a ratio to ceiling-war's.
 # Everything it prints is also kept in target/bench/<time>/ (machine.txt, load.log, load.md,
 # memory.log, memory-xmx400m.log; with --redis load.log, load.md, redis-memory.log). Exits
 # non-zero if any step fails.
@@ -114,7 +116,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$CEILING" = 1 ]; then
-  STORES=memory,ceiling; SKIP_MEMORY=1
+  STORES=memory,ceiling-war,ceiling; SKIP_MEMORY=1
   DURATION=${DURATION:-5}; ROUTE_DURATION=${ROUTE_DURATION:-5}; ROUNDS=${ROUNDS:-4}; WARMUP=${WARMUP:-10}
 elif [ "$METRICS" = 1 ]; then
   STORES=memory,memory-nometrics; SKIP_MEMORY=1

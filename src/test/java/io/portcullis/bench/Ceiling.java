@@ -6,13 +6,17 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.ServletMapping;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -57,10 +61,15 @@ final class Ceiling implements AutoCloseable {
           exchange.body() == null ? new byte[0] : exchange.body().getBytes(StandardCharsets.UTF_8));
     }
 
-    void head(HttpServletResponse response) {
+    /** {@code replace}: set each header, replacing what a filter in front may have set already. */
+    void head(HttpServletResponse response, boolean replace) {
       response.setStatus(status);
       for (String[] header : headers) {
-        response.addHeader(header[0], header[1]);
+        if (replace) {
+          response.setHeader(header[0], header[1]);
+        } else {
+          response.addHeader(header[0], header[1]);
+        }
       }
       if (contentType != null) {
         response.setContentType(contentType);
@@ -68,8 +77,8 @@ final class Ceiling implements AutoCloseable {
       response.setContentLength(body.length);
     }
 
-    void write(HttpServletResponse response) throws IOException {
-      head(response);
+    void write(HttpServletResponse response, boolean replace) throws IOException {
+      head(response, replace);
       response.getOutputStream().write(body);
     }
   }
@@ -94,7 +103,7 @@ final class Ceiling implements AutoCloseable {
     Server jetty = new Server(0);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addServlet(new ServletHolder(new Replay(transcript)), "/*");
+    context.addServlet(new ServletHolder(new Replay(transcript, false)), "/*");
     jetty.setHandler(context);
     try {
       jetty.start();
@@ -108,6 +117,42 @@ final class Ceiling implements AutoCloseable {
 
   String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * Puts the replay of {@code transcript} in a running Portcullis webapp (context path "/") in
+   * place of the OAuth endpoints of the captured flow — the authorize and token paths — so that
+   * the ceiling's answers come through the same container, the webapp's handlers and Portcullis's
+   * filters. The routes stay Portcullis's own.
+   */
+  static void replaceEndpoints(ServletContextHandler webapp, List<RawHttp.Exchange> transcript) {
+    Set<String> paths = new HashSet<>();
+    for (int i = 0; i < 3; i++) { // the page, the approval, the token
+      paths.add(route(transcript.get(i).requestLine()).split(" ")[1]);
+    }
+    ServletHandler handler = webapp.getServletHandler();
+    ServletHolder replay = new ServletHolder("ceiling-replay", new Replay(transcript, true));
+    handler.addServlet(replay);
+    List<ServletMapping> mappings = new ArrayList<>();
+    for (ServletMapping mapping : handler.getServletMappings()) {
+      String[] kept = Arrays.stream(mapping.getPathSpecs()).filter(spec -> !paths.contains(spec))
+          .toArray(String[]::new);
+      if (kept.length > 0) {
+        mapping.setPathSpecs(kept);
+        mappings.add(mapping);
+      }
+    }
+    ServletMapping replayed = new ServletMapping();
+    replayed.setServletName(replay.getName());
+    replayed.setPathSpecs(paths.toArray(String[]::new));
+    mappings.add(replayed);
+    handler.setServletMappings(mappings.toArray(ServletMapping[]::new));
+    for (String path : paths) {
+      if (handler.getMappedServlet(path) == null
+          || handler.getMappedServlet(path).getServletHolder() != replay) {
+        throw new IllegalStateException("the replay did not take over " + path);
+      }
+    }
   }
 
   @Override
@@ -136,7 +181,11 @@ final class Ceiling implements AutoCloseable {
     private final Reply denied;
     private final Reply open;
 
-    Replay(List<RawHttp.Exchange> t) {
+    /** Behind a webapp's filters: headers are set, so that one a filter set already is not doubled. */
+    private final boolean behindFilters;
+
+    Replay(List<RawHttp.Exchange> t, boolean behindFilters) {
+      this.behindFilters = behindFilters;
       for (int i = 0; i < t.size(); i++) {
         routes.putIfAbsent(route(t.get(i).requestLine()), i);
       }
@@ -188,26 +237,26 @@ final class Ceiling implements AutoCloseable {
             return;
           }
           System.arraycopy(carried, 0, body, transactionAt, carried.length);
-          page.head(response);
+          page.head(response, behindFilters);
           response.getOutputStream().write(body);
         }
         case 1 -> {
           String transaction = String.valueOf(request.getParameter("transaction_id"));
           int dot = transaction.indexOf('.');
-          approved.head(response);
+          approved.head(response, behindFilters);
           response.setHeader("Location",
               locationBeforeState + transaction.substring(0, Math.max(0, dot)) + locationAfterState);
           response.getOutputStream().write(approved.body());
         }
         case 2 -> {
           request.getParameter("code"); // reads the form body, as the token endpoint does
-          token.write(response);
+          token.write(response, behindFilters);
         }
         case 3 -> {
           String authorization = request.getHeader("Authorization");
-          (authorization != null && authorization.startsWith("Bearer ") ? guarded : denied).write(response);
+          (authorization != null && authorization.startsWith("Bearer ") ? guarded : denied).write(response, behindFilters);
         }
-        case 5 -> open.write(response);
+        case 5 -> open.write(response, behindFilters);
         default -> response.sendError(404);
       }
     }

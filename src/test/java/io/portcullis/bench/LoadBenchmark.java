@@ -174,7 +174,8 @@ public final class LoadBenchmark {
     return n;
   }
 
-  static final List<String> STORES = List.of("memory", "memory-nometrics", "redis", "redis-near", "ceiling");
+  static final List<String> STORES = List.of("memory", "memory-nometrics", "redis", "redis-near", "ceiling",
+      "ceiling-war");
 
   private static List<String> storeList(String value) {
     List<String> names = Arrays.stream(value.split(",")).map(String::trim).distinct().toList();
@@ -183,7 +184,11 @@ public final class LoadBenchmark {
         usage("--stores takes a list of " + String.join(", ", STORES) + ", not " + name);
       }
     }
-    if (names.contains(CEILING) && names.size() < 2) {
+    if (names.contains(CEILING_WAR) && !names.contains(CEILING)) {
+      usage("--stores " + CEILING_WAR + " is shown against the " + CEILING + ": name both, e.g. memory,"
+          + CEILING_WAR + "," + CEILING);
+    }
+    if (names.contains(CEILING) && names.stream().allMatch(n -> n.equals(CEILING) || n.equals(CEILING_WAR))) {
       usage("--stores " + CEILING + " needs a Portcullis deployment to measure against, e.g. memory," + CEILING);
     }
     return names;
@@ -215,6 +220,9 @@ public final class LoadBenchmark {
                LoadBenchmark --stores memory,ceiling [flow and route options]
                                                   the same against a do-nothing servlet that replays
                                                   Portcullis's answers: ratios to the ceiling
+               LoadBenchmark --stores memory,ceiling-war,ceiling [flow and route options]
+                                                  and the same replay behind the WAR's webapp and
+                                                  filters (flows only)
                LoadBenchmark --serve SECONDS      start the WAR with the benchmark config, print its URL
                LoadBenchmark --write-config FILE  write the benchmark config for another server
                LoadBenchmark --url URL --print-token  one flow; print its access token (for curl or wrk)""");
@@ -468,6 +476,13 @@ public final class LoadBenchmark {
   /** The entry name of the do-nothing ceiling (issue 12), which is no store. */
   static final String CEILING = "ceiling";
 
+  /**
+   * The ceiling's replay behind the WAR: a memory deployment whose OAuth endpoints are replaced by
+   * the replaying servlet, so the same container, webapp handlers and Portcullis filters answer
+   * around it. Flows only (its token is the captured one, which its own filter does not know).
+   */
+  static final String CEILING_WAR = "ceiling-war";
+
   /** Points the phases (and every client thread started after this) at {@code target}. */
   private void target(String target) {
     url = target;
@@ -506,6 +521,7 @@ public final class LoadBenchmark {
         Path config = BenchConfig.write(null, BenchConfig.json(section));
         configs.add(config);
         // "memory-nometrics": the memory store with metrics off, to measure what they cost.
+        // "ceiling-war": a memory deployment whose endpoints become the replay, below.
         PortcullisServer server = store.endsWith("-nometrics")
             ? PortcullisServer.start(config, Map.of("portcullis.metrics", "off")) : PortcullisServer.start(config);
         deployments.add(new Deployment(store, server.baseUrl(), server));
@@ -520,6 +536,13 @@ public final class LoadBenchmark {
         System.out.println("started the do-nothing ceiling (one servlet replaying what the " + reference.store()
             + " deployment answered) in embedded Jetty at " + ceiling.baseUrl());
         compareAnswers(reference.store(), portcullis, capture(ceiling.baseUrl()));
+        if (stores.contains(CEILING_WAR)) {
+          Deployment war = deployments.get(stores.indexOf(CEILING_WAR));
+          Ceiling.replaceEndpoints(((PortcullisServer) war.server()).webapp(), portcullis);
+          System.out.println("replaced the OAuth endpoints of " + CEILING_WAR + " at " + war.baseUrl()
+              + " by the ceiling's replay, behind the webapp's handlers and filters");
+          compareAnswers(reference.store(), portcullis.subList(0, 3), captureFlow(war.baseUrl()));
+        }
       }
       embedded = true;
       long n = deployments.size();
@@ -550,8 +573,8 @@ public final class LoadBenchmark {
   /** The first Portcullis deployment (memory if there is one): the public route's, and what the ceiling copies. */
   private static Deployment reference(List<Deployment> deployments) {
     return deployments.stream().filter(d -> d != null && d.store().equals("memory")).findFirst()
-        .orElseGet(() -> deployments.stream().filter(d -> d != null && !d.store().equals(CEILING)).findFirst()
-            .orElseThrow());
+        .orElseGet(() -> deployments.stream().filter(d -> d != null && !d.store().equals(CEILING)
+            && !d.store().equals(CEILING_WAR)).findFirst().orElseThrow());
   }
 
   /**
@@ -559,6 +582,16 @@ public final class LoadBenchmark {
    * complete flow, then the guarded route with its token and without, and the public route, each
    * request as the benchmark sends it.
    */
+  /** One complete flow as {@link #capture} sends it: the page, the approval, the token. */
+  private List<RawHttp.Exchange> captureFlow(String target) throws IOException {
+    target(target);
+    try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
+      http.transcript = new ArrayList<>();
+      new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run();
+      return http.transcript;
+    }
+  }
+
   private List<RawHttp.Exchange> capture(String target) throws IOException {
     target(target);
     try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
@@ -639,8 +672,10 @@ public final class LoadBenchmark {
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + "; JVM flags " + ManagementFactory.getRuntimeMXBean().getInputArguments());
     for (Deployment d : deployments) {
-      target(d.baseUrl());
-      sanityCheck();
+      if (!d.store().equals(CEILING_WAR)) { // its flow was compared with the reference's at start-up
+        target(d.baseUrl());
+        sanityCheck();
+      }
     }
     if (warmupSeconds > 0) {
       int clients = warmupClients();
@@ -649,6 +684,9 @@ public final class LoadBenchmark {
       for (Deployment d : deployments) {
         target(d.baseUrl());
         runFlows("warm-up", clients, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
+        if (d.store().equals(CEILING_WAR)) {
+          continue; // flows only
+        }
         List<String> tokens = tokens(clients);
         runRoute("warm-up", BenchConfig.PUBLIC_PATH, clients, Math.max(1, warmupSeconds / 2), tokens);
         runRoute("warm-up", BenchConfig.GUARDED_PATH, clients, Math.max(1, warmupSeconds / 2), tokens);
@@ -668,15 +706,17 @@ public final class LoadBenchmark {
     int most = Arrays.stream(routeConcurrency).max().orElse(0);
     Map<String, List<String>> tokens = new LinkedHashMap<>();
     for (Deployment d : deployments) {
-      target(d.baseUrl());
-      tokens.put(d.store(), tokens(most));
+      if (!d.store().equals(CEILING_WAR)) { // flows only
+        target(d.baseUrl());
+        tokens.put(d.store(), tokens(most));
+      }
     }
     List<String> entries = new ArrayList<>();
     entries.add("public");
     if (stores.contains(CEILING)) {
       entries.add(PUBLIC_CEILING);
     }
-    entries.addAll(stores);
+    entries.addAll(stores.stream().filter(s -> !s.equals(CEILING_WAR)).toList());
     System.out.println(Result.header());
     List<StoreRow> routes = inRotation(routeConcurrency, entries, (entry, clients) -> {
       boolean open = entry.equals("public") || entry.equals(PUBLIC_CEILING);
@@ -803,6 +843,9 @@ public final class LoadBenchmark {
       case CEILING -> " (not the WAR: one do-nothing servlet in a Jetty 12 of its own, replaying the status, headers"
           + " and bodies " + reference(deployments).store() + " answered to one flow and the routes at start-up;"
           + " ratios to it are measured in the same run)";
+      case CEILING_WAR -> " (the ceiling's replaying servlet in place of the OAuth endpoints of a memory deployment of"
+          + " the WAR, behind its webapp handlers and Portcullis's filters: what a flow through the WAR costs when"
+          + " the endpoints do no work; flows only)";
       default -> " (Caffeine)";
     }).toList()));
     if (stats != null) {
@@ -818,6 +861,23 @@ public final class LoadBenchmark {
         .append(" s per store and level, the stores in rotating order; flows/s is the mean of the rounds,"
             + " latency and CPU the median of the rounds:\n\n");
     storeTable(md, flows, "flows/s", "ms/flow", 1000);
+    if (flows.stream().anyMatch(r -> r.name().equals(CEILING_WAR))) {
+      md.append("\nAgainst ").append(CEILING_WAR).append(" (the same replay behind the WAR's webapp and filters),"
+          + " measured in the same run: what the endpoints' own work costs.\n\n");
+      md.append("| clients | store | flows/s ÷ ").append(CEILING_WAR).append("'s | server CPU ÷ ").append(CEILING_WAR)
+          .append("'s | the same without the JIT compiler |\n|---:|---|---:|---:|---:|\n");
+      for (StoreRow r : flows) {
+        StoreRow war = flows.stream().filter(w -> w.clients() == r.clients() && w.name().equals(CEILING_WAR))
+            .findFirst().orElse(null);
+        if (war != null && !r.name().equals(CEILING) && !r.name().equals(CEILING_WAR)) {
+          md.append(String.format(Locale.ROOT, "| %d | %s | %.2f × | %.2f × | %.2f × |%n", r.clients(), r.name(),
+              r.rate() / war.rate(),
+              r.median(Result::serverCpuMicrosPerOp) / war.median(Result::serverCpuMicrosPerOp),
+              r.median(Result::serverCpuWithoutCompilerMicrosPerOp)
+                  / war.median(Result::serverCpuWithoutCompilerMicrosPerOp)));
+        }
+      }
+    }
     md.append("\nGuarded route (`GET ").append(BenchConfig.GUARDED_PATH).append("`, bearer token with scope email)"
         + " on each store, and the public route (`GET ").append(BenchConfig.PUBLIC_PATH).append("`, no store"
         + " lookup) as the ceiling").append(flows.stream().anyMatch(r -> r.name().equals(CEILING))
@@ -873,7 +933,8 @@ public final class LoadBenchmark {
       StoreRow memory = rows.stream().filter(m -> m.clients() == r.clients() && m.name().equals("memory"))
           .findFirst().orElse(null);
       boolean open = r.name().equals("public") || r.name().equals(PUBLIC_CEILING);
-      String versus = memory == null || r.name().equals("memory") || open || r.name().equals(CEILING) ? ""
+      String versus = memory == null || r.name().equals("memory") || open || r.name().equals(CEILING)
+          || r.name().equals(CEILING_WAR) ? ""
           : String.format(Locale.ROOT, "%+.1f %%", (r.rate() / memory.rate() - 1) * 100);
       if (ceiling) {
         // Measured in the same run: the guarded route and flows against the ceiling's, the public route against its.

@@ -205,6 +205,11 @@ public final class PortcullisServer implements BeforeAllCallback, AfterAllCallba
     return running;
   }
 
+  /** The running webapp (the load benchmark mounts a replaying servlet in one, issue 12). */
+  public WebAppContext webapp() {
+    return running().webapp();
+  }
+
   /** {@code http://127.0.0.1:port/context} without a trailing slash. */
   public String baseUrl() {
     return running().baseUrl();
