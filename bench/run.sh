@@ -7,7 +7,7 @@
 #   bench/run.sh --skip-memory -- --url http://127.0.0.1:8080   # extra LoadBenchmark options after --
 #   bench/run.sh --redis              # the stores compared (issue 9): about 5 min of load, 4 min of memory
 #   bench/run.sh --metrics            # the memory store with and without metrics (issue 10): about 5 min
-#   bench/run.sh --ceiling            # Portcullis against a do-nothing servlet (issue 12): about 5 min
+#   bench/run.sh --ceiling            # Portcullis against a do-nothing servlet (issue 12): about 9 min
 #
 # Builds the WAR and the test classes, then runs on this machine's loopback only:
 #   1. io.portcullis.bench.LoadBenchmark: the WAR in embedded Jetty 12, complete flows at 1, 4 and

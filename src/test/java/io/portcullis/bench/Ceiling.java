@@ -126,12 +126,16 @@ final class Ceiling implements AutoCloseable {
    * filters. The routes stay Portcullis's own.
    */
   static void replaceEndpoints(ServletContextHandler webapp, List<RawHttp.Exchange> transcript) {
+    if (!"/".equals(webapp.getContextPath()) && !webapp.getContextPath().isEmpty()) {
+      throw new IllegalArgumentException("the replay maps the captured paths as they are: context path / only");
+    }
     Set<String> paths = new HashSet<>();
     for (int i = 0; i < 3; i++) { // the page, the approval, the token
       paths.add(route(transcript.get(i).requestLine()).split(" ")[1]);
     }
     ServletHandler handler = webapp.getServletHandler();
     ServletHolder replay = new ServletHolder("ceiling-replay", new Replay(transcript, true));
+    replay.setAsyncSupported(true); // as the endpoints it stands in for
     handler.addServlet(replay);
     List<ServletMapping> mappings = new ArrayList<>();
     for (ServletMapping mapping : handler.getServletMappings()) {

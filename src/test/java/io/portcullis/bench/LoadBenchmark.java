@@ -52,7 +52,9 @@ import java.util.stream.Stream;
  * {@code MONITOR} ({@link RedisStats}). The entry {@code ceiling} among them (issue 12) is no
  * store but a do-nothing servlet that replays what a Portcullis deployment answered ({@link
  * Ceiling}); every flow and route figure is then shown as a ratio to the ceiling's, with server CPU
- * per operation beside the ceiling's.
+ * per operation beside the ceiling's. The entry {@code ceiling-war} is the same replay in place of
+ * the OAuth endpoints of a deployment of the WAR, behind its webapp handlers and filters (flows
+ * only); the flows are then also shown as a ratio to it.
  *
  * <p>Every client is one thread with one keep-alive connection ({@link RawHttp}). Every response
  * is checked; any unexpected answer counts as an error and makes the run exit with status 1.
@@ -535,21 +537,27 @@ public final class LoadBenchmark {
         deployments.set(stores.indexOf(CEILING), new Deployment(CEILING, ceiling.baseUrl(), ceiling));
         System.out.println("started the do-nothing ceiling (one servlet replaying what the " + reference.store()
             + " deployment answered) in embedded Jetty at " + ceiling.baseUrl());
-        compareAnswers(reference.store(), portcullis, capture(ceiling.baseUrl()));
+        compareAnswers(reference.store(), CEILING, portcullis, capture(ceiling.baseUrl()));
         if (stores.contains(CEILING_WAR)) {
           Deployment war = deployments.get(stores.indexOf(CEILING_WAR));
           Ceiling.replaceEndpoints(((PortcullisServer) war.server()).webapp(), portcullis);
           System.out.println("replaced the OAuth endpoints of " + CEILING_WAR + " at " + war.baseUrl()
               + " by the ceiling's replay, behind the webapp's handlers and filters");
-          compareAnswers(reference.store(), portcullis.subList(0, 3), captureFlow(war.baseUrl()));
+          List<RawHttp.Exchange> replayed = captureFlow(war.baseUrl());
+          compareAnswers(reference.store(), CEILING_WAR, portcullis.subList(0, 3), replayed);
+          // Portcullis would have issued a token of its own: the captured one proves the replay answered.
+          if (!portcullis.get(2).body().equals(replayed.get(2).body())) {
+            throw new IllegalStateException(CEILING_WAR + " answered the token request itself, not the replay");
+          }
         }
       }
       embedded = true;
       long n = deployments.size();
       long redisDeployments = stores.stream().filter(s -> s.startsWith("redis")).count();
-      startWatchdog((warmupSeconds > 0 ? n * (warmupSeconds + 2L * Math.max(1, warmupSeconds / 2)) : 0)
+      long routed = n - (stores.contains(CEILING_WAR) ? 1 : 0); // ceiling-war: flows only
+      startWatchdog((warmupSeconds > 0 ? n * warmupSeconds + routed * 2L * Math.max(1, warmupSeconds / 2) : 0)
           + concurrency.length * rounds * n * durationSeconds
-          + routeConcurrency.length * rounds * (n + (stores.contains(CEILING) ? 2 : 1)) * routeDurationSeconds
+          + routeConcurrency.length * rounds * (routed + (stores.contains(CEILING) ? 2 : 1)) * routeDurationSeconds
           + redisDeployments * (countFlows / 100 + countSeconds + 10));
       return compareStores(deployments, stats);
     } finally {
@@ -577,11 +585,6 @@ public final class LoadBenchmark {
             && !d.store().equals(CEILING_WAR)).findFirst().orElseThrow());
   }
 
-  /**
-   * What a Portcullis deployment answers, over the wire, for the {@link Ceiling} to replay: one
-   * complete flow, then the guarded route with its token and without, and the public route, each
-   * request as the benchmark sends it.
-   */
   /** One complete flow as {@link #capture} sends it: the page, the approval, the token. */
   private List<RawHttp.Exchange> captureFlow(String target) throws IOException {
     target(target);
@@ -592,6 +595,11 @@ public final class LoadBenchmark {
     }
   }
 
+  /**
+   * What a Portcullis deployment answers, over the wire, for the {@link Ceiling} to replay: one
+   * complete flow, then the guarded route with its token and without, and the public route, each
+   * request as the benchmark sends it.
+   */
   private List<RawHttp.Exchange> capture(String target) throws IOException {
     target(target);
     try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
@@ -609,8 +617,9 @@ public final class LoadBenchmark {
    * Prints the sizes of what Portcullis and the ceiling answered to the same requests, and refuses
    * to go on if a status or a body size differs: the comparison is only honest if they match.
    */
-  private static void compareAnswers(String store, List<RawHttp.Exchange> portcullis, List<RawHttp.Exchange> ceiling) {
-    System.out.println("answers, " + store + " vs ceiling: status, header lines, body bytes");
+  private static void compareAnswers(String store, String copy, List<RawHttp.Exchange> portcullis,
+      List<RawHttp.Exchange> ceiling) {
+    System.out.println("answers, " + store + " vs " + copy + ": status, header lines, body bytes");
     for (int i = 0; i < portcullis.size(); i++) {
       RawHttp.Exchange p = portcullis.get(i);
       RawHttp.Exchange c = ceiling.get(i);
@@ -618,8 +627,9 @@ public final class LoadBenchmark {
       int cBody = c.body() == null ? 0 : c.body().getBytes(StandardCharsets.UTF_8).length;
       System.out.printf(Locale.ROOT, "  %-60.60s %d %2d %6d B | %d %2d %6d B%n", p.requestLine(), p.status(),
           p.headers().size(), pBody, c.status(), c.headers().size(), cBody);
-      if (p.status() != c.status() || pBody != cBody) {
-        throw new IllegalStateException("the ceiling does not answer " + p.requestLine() + " as " + store + " does");
+      if (p.status() != c.status() || pBody != cBody || p.headers().size() != c.headers().size()) {
+        throw new IllegalStateException("the " + copy + " does not answer " + p.requestLine() + " as " + store
+            + " does");
       }
     }
   }
