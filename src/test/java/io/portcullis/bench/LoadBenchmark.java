@@ -485,6 +485,11 @@ public final class LoadBenchmark {
    */
   static final String CEILING_WAR = "ceiling-war";
 
+  /** Whether an entry also answers the routes: all but {@link #CEILING_WAR}, which runs flows only. */
+  private static boolean hasRoutes(String store) {
+    return !store.equals(CEILING_WAR);
+  }
+
   /** Points the phases (and every client thread started after this) at {@code target}. */
   private void target(String target) {
     url = target;
@@ -532,18 +537,18 @@ public final class LoadBenchmark {
       }
       if (stores.contains(CEILING)) {
         Deployment reference = reference(deployments);
-        List<RawHttp.Exchange> portcullis = capture(reference.baseUrl());
+        List<RawHttp.Exchange> portcullis = capture(reference.baseUrl(), true);
         Ceiling ceiling = Ceiling.start(portcullis);
         deployments.set(stores.indexOf(CEILING), new Deployment(CEILING, ceiling.baseUrl(), ceiling));
         System.out.println("started the do-nothing ceiling (one servlet replaying what the " + reference.store()
             + " deployment answered) in embedded Jetty at " + ceiling.baseUrl());
-        compareAnswers(reference.store(), CEILING, portcullis, capture(ceiling.baseUrl()));
+        compareAnswers(reference.store(), CEILING, portcullis, capture(ceiling.baseUrl(), true));
         if (stores.contains(CEILING_WAR)) {
           Deployment war = deployments.get(stores.indexOf(CEILING_WAR));
           Ceiling.replaceEndpoints(((PortcullisServer) war.server()).webapp(), portcullis);
           System.out.println("replaced the OAuth endpoints of " + CEILING_WAR + " at " + war.baseUrl()
               + " by the ceiling's replay, behind the webapp's handlers and filters");
-          List<RawHttp.Exchange> replayed = captureFlow(war.baseUrl());
+          List<RawHttp.Exchange> replayed = capture(war.baseUrl(), false);
           compareAnswers(reference.store(), CEILING_WAR, portcullis.subList(0, 3), replayed);
           // Portcullis would have issued a token of its own: the captured one proves the replay answered.
           if (!portcullis.get(2).body().equals(replayed.get(2).body())) {
@@ -554,7 +559,7 @@ public final class LoadBenchmark {
       embedded = true;
       long n = deployments.size();
       long redisDeployments = stores.stream().filter(s -> s.startsWith("redis")).count();
-      long routed = n - (stores.contains(CEILING_WAR) ? 1 : 0); // ceiling-war: flows only
+      long routed = stores.stream().filter(LoadBenchmark::hasRoutes).count();
       startWatchdog((warmupSeconds > 0 ? n * warmupSeconds + routed * 2L * Math.max(1, warmupSeconds / 2) : 0)
           + concurrency.length * rounds * n * durationSeconds
           + routeConcurrency.length * rounds * (routed + (stores.contains(CEILING) ? 2 : 1)) * routeDurationSeconds
@@ -585,37 +590,30 @@ public final class LoadBenchmark {
             && !d.store().equals(CEILING_WAR)).findFirst().orElseThrow());
   }
 
-  /** One complete flow as {@link #capture} sends it: the page, the approval, the token. */
-  private List<RawHttp.Exchange> captureFlow(String target) throws IOException {
-    target(target);
-    try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
-      http.transcript = new ArrayList<>();
-      new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run();
-      return http.transcript;
-    }
-  }
-
   /**
    * What a Portcullis deployment answers, over the wire, for the {@link Ceiling} to replay: one
-   * complete flow, then the guarded route with its token and without, and the public route, each
-   * request as the benchmark sends it.
+   * complete flow, then, with {@code routes}, the guarded route with its token and without, and the
+   * public route, each request as the benchmark sends it.
    */
-  private List<RawHttp.Exchange> capture(String target) throws IOException {
+  private List<RawHttp.Exchange> capture(String target, boolean routes) throws IOException {
     target(target);
     try (RawHttp http = new RawHttp(base, READ_TIMEOUT_MILLIS)) {
       http.transcript = new ArrayList<>();
       String token = new Flow(http, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD).run();
-      routeRequest(http, BenchConfig.GUARDED_PATH, token);
-      RawHttp.Response denied = http.send("GET", contextPath + BenchConfig.GUARDED_PATH, null, null);
-      check(denied.status() == 401, "guarded route without a token must be 401", denied);
-      routeRequest(http, BenchConfig.PUBLIC_PATH, token);
+      if (routes) {
+        routeRequest(http, BenchConfig.GUARDED_PATH, token);
+        RawHttp.Response denied = http.send("GET", contextPath + BenchConfig.GUARDED_PATH, null, null);
+        check(denied.status() == 401, "guarded route without a token must be 401", denied);
+        routeRequest(http, BenchConfig.PUBLIC_PATH, token);
+      }
       return http.transcript;
     }
   }
 
   /**
-   * Prints the sizes of what Portcullis and the ceiling answered to the same requests, and refuses
-   * to go on if a status or a body size differs: the comparison is only honest if they match.
+   * Prints the sizes of what Portcullis and a ceiling answered to the same requests, and refuses
+   * to go on if a status, a number of header lines or a body size differs: the comparison is only
+   * honest if they match.
    */
   private static void compareAnswers(String store, String copy, List<RawHttp.Exchange> portcullis,
       List<RawHttp.Exchange> ceiling) {
@@ -682,7 +680,7 @@ public final class LoadBenchmark {
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + "; JVM flags " + ManagementFactory.getRuntimeMXBean().getInputArguments());
     for (Deployment d : deployments) {
-      if (!d.store().equals(CEILING_WAR)) { // its flow was compared with the reference's at start-up
+      if (hasRoutes(d.store())) { // ceiling-war's flow was compared with the reference's at start-up
         target(d.baseUrl());
         sanityCheck();
       }
@@ -694,8 +692,8 @@ public final class LoadBenchmark {
       for (Deployment d : deployments) {
         target(d.baseUrl());
         runFlows("warm-up", clients, warmupSeconds, BenchConfig.FAST_USER, BenchConfig.FAST_PASSWORD);
-        if (d.store().equals(CEILING_WAR)) {
-          continue; // flows only
+        if (!hasRoutes(d.store())) {
+          continue;
         }
         List<String> tokens = tokens(clients);
         runRoute("warm-up", BenchConfig.PUBLIC_PATH, clients, Math.max(1, warmupSeconds / 2), tokens);
@@ -716,7 +714,7 @@ public final class LoadBenchmark {
     int most = Arrays.stream(routeConcurrency).max().orElse(0);
     Map<String, List<String>> tokens = new LinkedHashMap<>();
     for (Deployment d : deployments) {
-      if (!d.store().equals(CEILING_WAR)) { // flows only
+      if (hasRoutes(d.store())) {
         target(d.baseUrl());
         tokens.put(d.store(), tokens(most));
       }
@@ -726,7 +724,7 @@ public final class LoadBenchmark {
     if (stores.contains(CEILING)) {
       entries.add(PUBLIC_CEILING);
     }
-    entries.addAll(stores.stream().filter(s -> !s.equals(CEILING_WAR)).toList());
+    entries.addAll(stores.stream().filter(LoadBenchmark::hasRoutes).toList());
     System.out.println(Result.header());
     List<StoreRow> routes = inRotation(routeConcurrency, entries, (entry, clients) -> {
       boolean open = entry.equals("public") || entry.equals(PUBLIC_CEILING);
@@ -880,11 +878,8 @@ public final class LoadBenchmark {
         StoreRow war = flows.stream().filter(w -> w.clients() == r.clients() && w.name().equals(CEILING_WAR))
             .findFirst().orElse(null);
         if (war != null && !r.name().equals(CEILING) && !r.name().equals(CEILING_WAR)) {
-          md.append(String.format(Locale.ROOT, "| %d | %s | %.2f × | %.2f × | %.2f × |%n", r.clients(), r.name(),
-              r.rate() / war.rate(),
-              r.median(Result::serverCpuMicrosPerOp) / war.median(Result::serverCpuMicrosPerOp),
-              r.median(Result::serverCpuWithoutCompilerMicrosPerOp)
-                  / war.median(Result::serverCpuWithoutCompilerMicrosPerOp)));
+          md.append("| ").append(r.clients()).append(" | ").append(r.name()).append(" | ").append(ratios(r, war))
+              .append(" |\n");
         }
       }
     }
@@ -930,6 +925,13 @@ public final class LoadBenchmark {
     return md.toString();
   }
 
+  /** Rate, server CPU and server CPU less the JIT compiler's of {@code r} ÷ those of {@code to}: three cells. */
+  private static String ratios(StoreRow r, StoreRow to) {
+    return String.format(Locale.ROOT, "%.2f × | %.2f × | %.2f ×", r.rate() / to.rate(),
+        r.median(Result::serverCpuMicrosPerOp) / to.median(Result::serverCpuMicrosPerOp),
+        r.median(Result::serverCpuWithoutCompilerMicrosPerOp) / to.median(Result::serverCpuWithoutCompilerMicrosPerOp));
+  }
+
   /** One row per store (or the public route) and concurrency; {@code scale} turns µs into the unit shown. */
   private static void storeTable(StringBuilder md, List<StoreRow> rows, String rateUnit, String cpuUnit,
       double scale) {
@@ -951,10 +953,7 @@ public final class LoadBenchmark {
         String against = open ? PUBLIC_CEILING : CEILING;
         StoreRow top = rows.stream().filter(m -> m.clients() == r.clients() && m.name().equals(against))
             .findFirst().orElse(null);
-        versus += top == null || r == top ? " | – | – | –" : String.format(Locale.ROOT, " | %.2f × | %.2f × | %.2f ×",
-            r.rate() / top.rate(), r.median(Result::serverCpuMicrosPerOp) / top.median(Result::serverCpuMicrosPerOp),
-            r.median(Result::serverCpuWithoutCompilerMicrosPerOp)
-                / top.median(Result::serverCpuWithoutCompilerMicrosPerOp));
+        versus += " | " + (top == null || r == top ? "– | – | –" : ratios(r, top));
       }
       double redis = r.median(Result::redisCpuMicrosPerOp);
       md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %s | %.3f | %.3f | %.2f (%.2f + %.2f + %s) | %s |"
