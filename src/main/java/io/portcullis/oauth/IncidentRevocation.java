@@ -97,7 +97,9 @@ public final class IncidentRevocation {
     boolean client = subject == TokenStore.Subject.CLIENT;
     audit.record(EVENT, "revoked", client ? id : null, client ? null : id, address, "operator", operator,
         "cutoff", cutoff.toString());
-    return new Revoked(subject, id, cutoff, until);
+    // To the second, rounded up as the store keeps it, like the cut-off it goes with.
+    Instant remembered = Instant.ofEpochSecond(until.getEpochSecond() + (until.getNano() > 0 ? 1 : 0));
+    return new Revoked(subject, id, cutoff, remembered);
   }
 
   /** Descriptions name the parameter and never repeat the value: it may be anything at all. */

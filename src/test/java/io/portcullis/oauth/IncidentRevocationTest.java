@@ -82,8 +82,9 @@ class IncidentRevocationTest {
     IncidentRevocation.Revoked revoked = f.incident.revokeClient(REFRESHER);
 
     Instant second = f.clock.instant().minusMillis(250);
+    // Remembered to the second, rounded up: a quarter second into it, the next one.
     assertEquals(new IncidentRevocation.Revoked(TokenStore.Subject.CLIENT, REFRESHER, second,
-        f.clock.instant().plus(IncidentRevocation.longestLifetime(f.config))), revoked);
+        second.plusSeconds(1).plus(IncidentRevocation.longestLifetime(f.config))), revoked);
     assertRefused(compromised, REFRESHER, REFRESHER_SECRET);
     assertWorks(bystander, REFRESHER2, REFRESHER2_SECRET);
 
