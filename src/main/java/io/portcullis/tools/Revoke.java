@@ -1,7 +1,10 @@
 package io.portcullis.tools;
 
+import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,8 +28,9 @@ import java.util.function.Supplier;
  * </pre>
  *
  * The operator (role {@code admin}) is {@code PORTCULLIS_OPERATOR}, or {@code --operator NAME};
- * the password {@code PORTCULLIS_OPERATOR_PASSWORD}, or asked for on the terminal — never an
- * argument, which other users of the machine could read. Prints the node's answer; exits 0 when
+ * the password {@code PORTCULLIS_OPERATOR_PASSWORD}, or asked for on the terminal, or the first
+ * line of standard input when there is no terminal (piped, as {@link HashSecret} reads a secret) —
+ * never an argument, which other users of the machine could read. Prints the node's answer; exits 0 when
  * it revoked, 1 when the node refused or could not be reached, 2 on a usage mistake.
  */
 public final class Revoke {
@@ -37,9 +41,24 @@ public final class Revoke {
 
   public static void main(String[] args) {
     Console console = System.console();
-    int code = run(args, System::getenv, () -> console == null ? null
-        : new String(console.readPassword("password of the operator: ")), System.out, System.err);
+    int code = run(args, System::getenv, () -> {
+      if (console == null) {
+        return firstLine(System.in);
+      }
+      char[] typed = console.readPassword("password of the operator: ");
+      return typed == null ? null : new String(typed);
+    }, System.out, System.err);
     System.exit(code);
+  }
+
+  /** A password piped in: the first line, without its line break; {@code null} when there is none or it cannot be read. */
+  static String firstLine(InputStream in) {
+    try {
+      String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+      return line == null || line.isEmpty() ? null : line;
+    } catch (IOException unreadable) {
+      return null; // answered as no password at all, with what to do instead
+    }
   }
 
   /** The command without {@link System#exit}: {@code environment} and {@code askPassword} are the world's. */
@@ -69,7 +88,8 @@ public final class Revoke {
     if (password == null) {
       password = askPassword.get();
       if (password == null) {
-        return usage(err, "no password: set " + PASSWORD_ENV + " (no terminal to ask on)");
+        return usage(err, "no password: set " + PASSWORD_ENV + ", or type it when asked on a terminal, or pipe it "
+            + "in as the first line of standard input");
       }
     }
     URI uri;

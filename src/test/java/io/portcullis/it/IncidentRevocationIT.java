@@ -22,9 +22,11 @@ import io.portcullis.it.Grants.Caller;
 import io.portcullis.testing.Concurrently;
 import io.portcullis.tools.Revoke;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,9 +48,10 @@ class IncidentRevocationIT {
 
   static final String REVOKE = "/portcullis/admin/revoke";
 
-  /** Bob approves for the user test alone: revoking him touches no other test's tokens. */
+  /** Bob and carol approve for one test each: revoking them touches no other test's tokens. */
   @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants()
       .user("bob", "bob-password")
+      .user("carol", "carol-password")
       .set("operations", JsonParser.parseString("""
           {"operators": [
             {"username": "ops", "password": "{noop}ops-password", "roles": ["admin"]},
@@ -118,10 +122,14 @@ class IncidentRevocationIT {
 
   /** A flow that bob approves. */
   static Grants.Tokens approvedByBob(Caller caller) throws Exception {
+    return approvedBy(caller, "bob", "bob-password");
+  }
+
+  static Grants.Tokens approvedBy(Caller caller, String username, String password) throws Exception {
     String verifier = OAuthClient.newVerifier();
     String code = client.approve(params("response_type", "code", "client_id", caller.clientId(),
         "redirect_uri", caller.redirectUri(), "scope", "email", "code_challenge", OAuthClient.challenge(verifier),
-        "code_challenge_method", "S256"), "bob", "bob-password").get("code");
+        "code_challenge_method", "S256"), username, password).get("code");
     return Grants.issued(client.postForm(TOKEN, params("grant_type", "authorization_code", "code", code,
         "redirect_uri", caller.redirectUri(), "code_verifier", verifier), caller.auth()));
   }
@@ -202,5 +210,27 @@ class IncidentRevocationIT {
         () -> null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("answered 401"));
+  }
+
+  /** As an operator runs it from a script: its own JVM, no terminal, the password piped in. */
+  @Test
+  void theRevokeCommandTakesAPipedPassword() throws Exception {
+    Grants.Tokens carols = approvedBy(MARKUP_APP, "carol", "carol-password");
+    grants.assertPasses(carols.access());
+    ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Revoke.class.getName(), server.baseUrl() + "/portcullis",
+        "username=carol");
+    command.environment().remove("PORTCULLIS_OPERATOR_PASSWORD");
+    command.environment().put("PORTCULLIS_OPERATOR", "ops");
+    Process revoke = command.start();
+    try (OutputStream stdin = revoke.getOutputStream()) {
+      stdin.write("ops-password\n".getBytes(StandardCharsets.UTF_8));
+    }
+    assertTrue(revoke.waitFor(60, TimeUnit.SECONDS), "the command ends");
+    String out = new String(revoke.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(revoke.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, revoke.exitValue(), err);
+    assertEquals("carol", JsonParser.parseString(out).getAsJsonObject().get("username").getAsString());
+    grants.assertRefused(carols.access());
   }
 }

@@ -1,8 +1,10 @@
 package io.portcullis.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -39,6 +41,20 @@ class RevokeTest {
     assertEquals(2, run(Map.of("PORTCULLIS_OPERATOR", "ops"), "pw", "http://gw.example/portcullis", "username=alice"));
     assertTrue(err().contains("http:// only to this machine"), err());
     assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aPipedPasswordIsTheFirstLineOfStandardInput() {
+    assertEquals("s3cr3t pw", Revoke.firstLine(stdin("s3cr3t pw\nsecond line\n")));
+    assertEquals("s3cr3t", Revoke.firstLine(stdin("s3cr3t\r\n")), "a Windows line break is not part of it");
+    assertEquals("s3cr3t", Revoke.firstLine(stdin("s3cr3t")), "a last line without a break");
+    assertEquals("pässwörd", Revoke.firstLine(stdin("pässwörd\n")), "UTF-8");
+    assertNull(Revoke.firstLine(stdin("")), "nothing piped in");
+    assertNull(Revoke.firstLine(stdin("\nlater\n")), "an empty first line is no password");
+  }
+
+  static ByteArrayInputStream stdin(String text) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
