@@ -97,7 +97,7 @@ final class OperationsServlet extends HttpServlet {
           response.setContentType("text/plain;version=0.0.4;charset=utf-8");
           response.setContentLength(text.length);
           response.getOutputStream().write(text);
-        } else if (scrape == null && method.equals("GET")) {
+        } else if (scrape == null && isGet(method)) {
           notFound(response);
         }
       }
@@ -185,15 +185,24 @@ final class OperationsServlet extends HttpServlet {
     }
   }
 
+  /**
+   * Whether {@code method} is the one {@code allowed} here, else a JSON 405. Where GET is, HEAD is
+   * too (RFC 9110 §9.3.2: load balancers probe with it): the same answer, whose body the container
+   * leaves out.
+   */
   private static boolean only(String method, String allowed, HttpServletRequest request,
       HttpServletResponse response) throws IOException {
-    if (method.equals(allowed)) {
+    if (method.equals(allowed) || allowed.equals("GET") && isGet(method)) {
       return true;
     }
-    response.setHeader("Allow", allowed);
+    response.setHeader("Allow", allowed.equals("GET") ? "GET, HEAD" : allowed);
     JsonResponse.write(response, 405, JsonResponse.errorBody(OAuthException.of("method_not_allowed", 405,
         "use " + allowed + " here")));
     return false;
+  }
+
+  private static boolean isGet(String method) {
+    return method.equals("GET") || method.equals("HEAD");
   }
 
   private static void notFound(HttpServletResponse response) throws IOException {

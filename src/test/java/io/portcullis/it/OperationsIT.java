@@ -166,7 +166,31 @@ class OperationsIT {
     assertEquals("not_found", OAuthClient.json(missing).get("error").getAsString());
     HttpResponse<String> post = client.postForm(OPS + "/health/live", params("x", "y"));
     assertEquals(405, post.statusCode());
-    assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
+    assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElseThrow());
+    RawHttp.Response head = RawHttp.exchange(server, List.of("HEAD " + OPS + "/admin/revoke HTTP/1.1"), null);
+    assertEquals(405, head.status());
+    assertEquals("POST", head.firstHeader("Allow"));
+  }
+
+  /** Load balancers probe with HEAD: the GET answer's status and headers, no body (RFC 9110 §9.3.2). */
+  @Test
+  void headAnswersAsGetDoesWithoutABody() throws Exception {
+    for (String path : List.of(OPS + "/health/live", OPS + "/health/ready", OPS + "/metrics")) {
+      String credentials = "Authorization: " + basic("watcher", "watcher-password");
+      RawHttp.Response get = RawHttp.exchange(server, List.of("GET " + path + " HTTP/1.1", credentials), null);
+      RawHttp.Response head = RawHttp.exchange(server, List.of("HEAD " + path + " HTTP/1.1", credentials), null);
+      assertEquals(200, get.status(), path);
+      assertEquals(200, head.status(), path);
+      assertEquals("", head.body(), path + ": no body after the head of the answer");
+      assertEquals(get.firstHeader("Content-Type"), head.firstHeader("Content-Type"), path);
+      if (!path.endsWith("/metrics")) { // the scrape's own figures change from one request to the next
+        assertEquals(Integer.toString(get.body().getBytes(StandardCharsets.UTF_8).length),
+            head.firstHeader("Content-Length"), path);
+      }
+    }
+    RawHttp.Response anonymous = RawHttp.exchange(server, List.of("HEAD " + OPS + "/metrics HTTP/1.1"), null);
+    assertEquals(401, anonymous.status(), "HEAD needs the operator GET needs");
+    assertEquals("", anonymous.body());
   }
 
   @Test

@@ -37,8 +37,13 @@ final class RawHttp {
    * {@code head} has one, and {@code Connection: close} are added) and {@code body}, and reads the response to the end.
    */
   static Response exchange(PortcullisServer server, List<String> head, String body) throws IOException {
+    return exchange(server.port(), head, body);
+  }
+
+  /** {@link #exchange(PortcullisServer, List, String)} with a server on {@code port} of this machine. */
+  static Response exchange(int port, List<String> head, String body) throws IOException {
     byte[] bodyBytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    return send(server, head, body == null ? null : "Content-Length: " + bodyBytes.length, bodyBytes);
+    return send(port, head, body == null ? null : "Content-Length: " + bodyBytes.length, bodyBytes);
   }
 
   /** Like {@link #exchange} with the body sent chunked, so no length is declared up front. */
@@ -51,24 +56,24 @@ final class RawHttp {
       body.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
     }
     body.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    return send(server, head, "Transfer-Encoding: chunked", body.toByteArray());
+    return send(server.port(), head, "Transfer-Encoding: chunked", body.toByteArray());
   }
 
-  private static Response send(PortcullisServer server, List<String> head, String framing, byte[] body)
+  private static Response send(int port, List<String> head, String framing, byte[] body)
       throws IOException {
     StringBuilder request = new StringBuilder();
     for (String line : head) {
       request.append(line).append("\r\n");
     }
     if (head.stream().noneMatch(line -> line.regionMatches(true, 0, "Host:", 0, 5))) {
-      request.append("Host: 127.0.0.1:").append(server.port()).append("\r\n");
+      request.append("Host: 127.0.0.1:").append(port).append("\r\n");
     }
     request.append("Connection: close\r\n");
     if (framing != null) {
       request.append(framing).append("\r\n");
     }
     request.append("\r\n");
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));

@@ -172,6 +172,12 @@ class RealContainersIT {
     assertEquals("Administrator", OAuthClient.json(api).get("username").getAsString());
     assertEquals(401, client.get("/api/orders").statusCode());
     assertEquals(200, client.get("/health").statusCode());
+    // A load balancer's HEAD probe: the GET answer without its body, on every container.
+    RawHttp.Response probe = RawHttp.exchange(container.port(), List.of("HEAD /portcullis/health/live HTTP/1.1"),
+        null);
+    assertEquals(200, probe.status());
+    assertEquals("", probe.body());
+    assertEquals(Integer.toString("{\"status\":\"UP\"}".length()), probe.firstHeader("Content-Length"));
   }
 
   @ParameterizedTest(name = "{0}", autoCloseArguments = false)
