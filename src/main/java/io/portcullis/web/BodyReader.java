@@ -207,8 +207,10 @@ final class BodyReader implements ReadListener, AsyncListener {
     if (draining) {
       complete();
     } else {
-      // The connection broke or ended before the declared length.
-      refuse(OAuthException.invalidRequest("the request body ended before its declared Content-Length"));
+      // The connection broke or ended before the declared length, or the chunked framing broke.
+      refuse(OAuthException.invalidRequest(async.getRequest().getContentLengthLong() >= 0
+          ? "the request body ended before its declared Content-Length"
+          : "the request body's chunked framing is broken, or it ended before its last chunk"));
     }
   }
 

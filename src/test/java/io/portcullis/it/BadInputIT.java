@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -47,6 +48,33 @@ class BadInputIT {
 
   static String deepJson(int depth) {
     return "[".repeat(depth) + "]".repeat(depth);
+  }
+
+  // ---- broken chunked framing: the container's to refuse, never a 500 ----
+
+  static Stream<Arguments> brokenChunks() {
+    return Stream.of(
+        Arguments.of("a chunk size that is not hex", "zz\r\n"),
+        Arguments.of("a chunk without its CRLF", "3\r\nabcdef\r\n0\r\n\r\n"),
+        Arguments.of("a chunk size past any limit", "ffffffffffffffffff\r\n"));
+  }
+
+  /** Jetty hands the broken body to Portcullis's reader as an error, which answers 400 (Tomcat: RealContainersIT). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenChunks")
+  void brokenChunkedFramingIsRefusedAsBadInput(String name, String framing) throws Exception {
+    RawHttp.Response token = RawHttp.exchangeFramed(server.port(), List.of("POST " + TOKEN + " HTTP/1.1",
+        "Content-Type: " + FORM), "Transfer-Encoding: chunked", framing.getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(400, token.status(), token.body());
+    assertEquals("{\"error\":\"invalid_request\",\"error_description\":\"the request body's chunked framing is "
+        + "broken, or it ended before its last chunk\"}", token.body());
+    assertEquals("close", token.firstHeader("Connection"));
+    RawHttp.Response page = RawHttp.exchangeFramed(server.port(), List.of("POST " + AUTHORIZE + " HTTP/1.1",
+        "Content-Type: " + FORM), "Transfer-Encoding: chunked", framing.getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(400, page.status(), page.body());
+    assertTrue(page.firstHeader("Content-Type").startsWith("text/html"), page.firstHeader("Content-Type"));
+    assertTrue(page.body().contains("chunked framing is broken"), page.body());
+    assertNoInternals(page.body());
   }
 
   // ---- token endpoint: every one is 400 invalid_request ----

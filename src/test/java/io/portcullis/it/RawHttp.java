@@ -59,6 +59,26 @@ final class RawHttp {
     return send(server.port(), head, "Transfer-Encoding: chunked", body.toByteArray());
   }
 
+  /**
+   * Sends {@code head}, the {@code framing} header line and {@code body} exactly as given (a
+   * broken chunked body, say) to a server on {@code port}; the answer, or {@code null} when the
+   * server closed the connection without one.
+   */
+  static Response exchangeFramed(int port, List<String> head, String framing, byte[] body) throws IOException {
+    try {
+      return send(port, head, framing, body);
+    } catch (NoAnswer none) {
+      return null;
+    }
+  }
+
+  /** The connection ended before the head of an answer. */
+  static final class NoAnswer extends IOException {
+    NoAnswer(String message) {
+      super(message);
+    }
+  }
+
   private static Response send(int port, List<String> head, String framing, byte[] body)
       throws IOException {
     StringBuilder request = new StringBuilder();
@@ -91,7 +111,8 @@ final class RawHttp {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
     int end = text.indexOf("\r\n\r\n");
     if (end < 0) {
-      throw new IOException("no complete response head in: " + text);
+      throw text.isEmpty() ? new NoAnswer("the connection ended without an answer")
+          : new IOException("no complete response head in: " + text);
     }
     String[] lines = text.substring(0, end).split("\r\n");
     String[] statusLine = lines[0].split(" ", 3);
