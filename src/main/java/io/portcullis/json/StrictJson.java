@@ -47,11 +47,9 @@ public final class StrictJson {
       // Gson's messages may quote the document (key names in "path $.name", the characters of a
       // bad escape): for answers to requests, keep only where the problem is.
       String message = describe(e);
-      java.util.regex.Matcher position = GSON_POSITION.matcher(message);
-      throw new MalformedJsonException(message,
-          "malformed JSON" + (position.find() ? " at line " + position.group(1) + " column " + position.group(2) : ""));
+      throw new MalformedJsonException(message, "malformed JSON" + at(message));
     } catch (java.io.EOFException e) {
-      throw new MalformedJsonException("the JSON document ends too early", null);
+      throw new MalformedJsonException("the JSON document ends too early" + at(e.getMessage()), null);
     } catch (NumberFormatException e) {
       throw new MalformedJsonException("a number is not valid JSON", null);
     } catch (IOException e) {
@@ -73,7 +71,7 @@ public final class StrictJson {
           String name = reader.nextName();
           if (object.has(name)) {
             throw new MalformedJsonException(path + "." + name + ": the key appears more than once",
-                "a key appears more than once in one object");
+                "a key appears more than once in one object" + at(reader.toString()));
           }
           object.add(name, read(reader, path + "." + name, depth + 1));
         }
@@ -105,6 +103,12 @@ public final class StrictJson {
       }
       default -> throw new MalformedJsonException("expected a JSON value at " + path, "expected a JSON value");
     }
+  }
+
+  /** " at line L column C" from a message of Gson's, or nothing when it names no position. */
+  private static String at(String gsonText) {
+    java.util.regex.Matcher position = GSON_POSITION.matcher(gsonText == null ? "" : gsonText);
+    return position.find() ? " at line " + position.group(1) + " column " + position.group(2) : "";
   }
 
   /** Gson's messages name its own troubleshooting pages; keep the part a person can act on. */

@@ -11,6 +11,8 @@ import io.portcullis.tools.webmethods.ConfigImport;
 import io.portcullis.tools.webmethods.Export;
 import io.portcullis.tools.webmethods.ExportException;
 import io.portcullis.tools.webmethods.ExportReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,10 @@ public final class ImportWebMethods {
 
   public static void main(String[] args) {
     RandomValues random = new RandomValues();
-    System.exit(run(args, random::token, System.out, System.err));
+    // UTF-8 whatever the locale: Portcullis reads its config as UTF-8, and a name in the export may not be ASCII.
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    System.exit(run(args, random::token, out, err));
   }
 
   /** The command without {@link System#exit}: {@code newSecret} makes each secret the export does not hold. */
@@ -90,6 +95,9 @@ public final class ImportWebMethods {
   /** The export, read whole into memory (it is never unpacked to disk), up to {@link #MAX_EXPORT_BYTES}. */
   private static byte[] bytes(Path file) throws ExportException {
     try {
+      if (Files.isDirectory(file)) {
+        throw new ExportException("is a directory; give the export file itself");
+      }
       if (!Files.isRegularFile(file)) {
         throw new ExportException("no such file");
       }

@@ -345,7 +345,7 @@ class ConfigLoaderTest {
 
   @Test
   void emptyFileIsRefused() {
-    assertEquals(List.of("not valid JSON: the JSON document ends too early"), problems(""));
+    assertEquals(List.of("not valid JSON: the JSON document ends too early at line 1 column 1"), problems(""));
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import io.portcullis.oauth.RandomValues;
 import io.portcullis.tools.webmethods.WebMethodsExports;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -116,5 +117,29 @@ class ImportWebMethodsIT {
     String secret = run.rotatedSecret("shop");
     io.portcullis.config.PortcullisConfig config = io.portcullis.config.ConfigLoader.load(dir.resolve("out.json"));
     assertTrue(config.clients().get("shop").secret().matches(secret), "a generated secret, hashed in the config");
+  }
+
+  /** Portcullis reads its config as UTF-8: the command writes it so under any locale, the C locale too. */
+  @Test
+  void theConfigIsWrittenAsUtf8WhateverTheLocale() throws Exception {
+    Path dir = Files.createTempDirectory(PortcullisServer.war().toAbsolutePath().getParent(), "ImportWebMethodsIT-");
+    Path export = dir.resolve("strategies.json");
+    Files.writeString(export, """
+        {"strategies": [{"name": "Café ☕ 日本", "type": "OAUTH2", "dcrConfig": {"clientId": "cafe",
+          "clientName": "Café ☕ 日本", "clientType": "PUBLIC", "redirectUris": ["https://cafe.example.com/cb"]}}]}
+        """, StandardCharsets.UTF_8);
+    Path jar = PortcullisServer.war().toAbsolutePath().resolveSibling("portcullis-classes.jar");
+    ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", jar.toString(), "io.portcullis.tools.ImportWebMethods", export.toString())
+        .redirectOutput(dir.resolve("out.json").toFile()).redirectError(dir.resolve("report.txt").toFile());
+    command.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
+    command.environment().put("LC_ALL", "C");
+    Process process = command.start();
+    assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the command ends");
+    assertEquals(0, process.exitValue(), Files.readString(dir.resolve("report.txt"), StandardCharsets.UTF_8));
+    io.portcullis.config.PortcullisConfig config = io.portcullis.config.ConfigLoader.load(dir.resolve("out.json"));
+    assertEquals("Café ☕ 日本", config.clients().get("cafe").name());
+    assertTrue(Files.readString(dir.resolve("report.txt"), StandardCharsets.UTF_8).contains("\"Café ☕ 日本\""),
+        "the report as well");
   }
 }

@@ -112,7 +112,9 @@ final class ArchiveReader {
       throw refused("it unpacks " + total / zip.length + " times its size (a ZIP bomb?)");
     }
     if (count == 0) {
-      throw new ExportException("the export is an empty ZIP archive");
+      // An empty archive is its end record alone; a local header that leads to no entry is damage.
+      throw new ExportException(zip[2] == 5 ? "the export is an empty ZIP archive"
+          : "the export is not a readable ZIP archive: no entry could be read from it");
     }
     return new Archive(kept, encrypted);
   }
@@ -137,10 +139,15 @@ final class ArchiveReader {
     return new ExportException("the archive is refused: " + why);
   }
 
-  /** Text from the archive, safe for a terminal: no control characters, at most 200 characters. */
+  /** Text from the archive, safe for a terminal: no control characters, at most 200 characters, in quotes. */
   static String printable(String text) {
+    return "\"" + safe(text) + "\"";
+  }
+
+  /** {@link #printable} without the quotes, for a word such as a strategy's type. */
+  static String safe(String text) {
     String safe = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    return "\"" + (safe.length() > 200 ? safe.substring(0, 200) + "…" : safe) + "\"";
+    return safe.length() > 200 ? safe.substring(0, 200) + "…" : safe;
   }
 }

@@ -6,8 +6,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.Scopes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -54,13 +57,15 @@ public final class ConfigImport {
       ClientMapper.Mapped mapped = (ClientMapper.Mapped) mapping;
       importedFrom.put(from.clientId(), from.source());
       int existing = indexOf(clients, from.clientId());
+      List<String> changes = new ArrayList<>(mapped.changes());
+      String rotated = mapped.rotatedSecret();
       if (existing >= 0) {
+        rotated = keepOwn(clients.get(existing).getAsJsonObject(), mapped.client(), rotated, changes);
         clients.set(existing, mapped.client());
       } else {
         clients.add(mapped.client());
       }
-      report.add(new ImportReport.Imported(from.clientId(), from.source(), mapped.changes(), mapped.rotatedSecret(),
-          existing >= 0));
+      report.add(new ImportReport.Imported(from.clientId(), from.source(), changes, rotated, existing >= 0));
     }
     export.skipped().forEach(report::skip);
     export.notes().forEach(report::note);
@@ -145,6 +150,43 @@ public final class ConfigImport {
       config.add("scopeDescriptions", descriptions);
       report.setting("scopeDescriptions: " + added + " from the local alias's scopes");
     }
+  }
+
+  /** What an import writes of a client: the rest of a merged config's client is the operator's. */
+  private static final Set<String> IMPORTED_FIELDS = Set.of("clientId", "name", "clientSecret", "redirectUris",
+      "scopes", "grantTypes", "enforcePkce", "accessTokenTtlSeconds");
+
+  /**
+   * A client imported again over the merged config's: the settings webMethods has no word for
+   * ({@code resourceServer}, {@code maxLiveTokens}, …) stay as the operator set them, and a secret
+   * the export holds only masked stays the one already handed out, instead of a new one each run.
+   *
+   * @return the rotated secret still to report, or null when the merged config's was kept
+   */
+  private static String keepOwn(JsonObject own, JsonObject imported, String rotated, List<String> changes) {
+    List<String> kept = new ArrayList<>();
+    for (Map.Entry<String, JsonElement> field : own.entrySet()) {
+      if (IMPORTED_FIELDS.contains(field.getKey()) || imported.has(field.getKey())) {
+        continue;
+      }
+      if (field.getKey().equals("resourceServer") && !imported.has("clientSecret")) {
+        changes.add("resourceServer of the merged config left out: the client is public now, and introspection "
+            + "is for confidential clients");
+        continue;
+      }
+      imported.add(field.getKey(), field.getValue().deepCopy());
+      kept.add(field.getKey());
+    }
+    if (!kept.isEmpty()) {
+      changes.add("kept from the merged config, where webMethods has no such setting: " + String.join(", ", kept));
+    }
+    if (rotated != null && imported.has("clientSecret") && own.get("clientSecret") != null) {
+      imported.add("clientSecret", own.get("clientSecret").deepCopy());
+      changes.removeIf(change -> change.startsWith("secret rotated:"));
+      changes.add("secret kept from the merged config: the export holds none in clear, and the one in use stays");
+      return null;
+    }
+    return rotated;
   }
 
   private static int indexOf(JsonArray clients, String clientId) {

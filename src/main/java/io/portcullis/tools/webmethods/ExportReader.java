@@ -65,6 +65,8 @@ public final class ExportReader {
       throw new ExportException("the export is a ZIP archive, but not an API Gateway export: it has no Strategy, "
           + "Application or Alias entries");
     }
+    java.util.Set<String> strategyIds = new java.util.HashSet<>();
+    Map<String, java.util.List<String>> referencedBy = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, byte[]> entry : archive.entries().entrySet()) {
       String name = entry.getKey();
       String where = name.substring(name.lastIndexOf('/') + 1);
@@ -75,8 +77,21 @@ public final class ExportReader {
       String kind = ArchiveReader.kind(name);
       JsonObject asset = unwrap(root.getAsJsonObject(), kind.toLowerCase(java.util.Locale.ROOT));
       switch (kind) {
-        case "Strategy" -> StrategyReader.read(asset, where, export);
-        case "Application" -> ApplicationReader.read(asset, where, export, false);
+        case "Strategy" -> {
+          strategyIds.add(where.substring("Strategy.".length()));
+          String id = GatewayValues.text(asset, "id");
+          if (id != null) {
+            strategyIds.add(id);
+          }
+          StrategyReader.read(asset, where, export);
+        }
+        case "Application" -> {
+          java.util.List<String> strategies = GatewayValues.texts(asset, "authStrategyIds");
+          if (strategies != null && !strategies.isEmpty()) {
+            referencedBy.put(StrategyReader.label(where, GatewayValues.text(asset, "name")), strategies);
+          }
+          ApplicationReader.read(asset, where, export, false);
+        }
         default -> {
           LocalAlias alias = AliasReader.read(asset);
           if (alias != null && export.alias() == null) {
@@ -85,6 +100,15 @@ public final class ExportReader {
         }
       }
     }
+    // An application's OAuth clients are its strategies: one the archive lacks cannot be imported.
+    referencedBy.forEach((application, strategies) -> {
+      java.util.List<String> missing = strategies.stream().filter(id -> !strategyIds.contains(id)).toList();
+      if (!missing.isEmpty()) {
+        export.skip(application, "its strateg" + (missing.size() == 1 ? "y " : "ies ") + String.join(", ",
+            missing.stream().map(ArchiveReader::printable).toList()) + (missing.size() == 1 ? " is" : " are")
+            + " not in the archive: export the application together with its strategies");
+      }
+    });
     if (archive.encryptedSecrets() > 0) {
       export.note(archive.encryptedSecrets() + " encrypted PassmanData entr" + (archive.encryptedSecrets() == 1 ? "y" : "ies")
           + " passed over: what they hold can only be decrypted by the gateway that wrote them");

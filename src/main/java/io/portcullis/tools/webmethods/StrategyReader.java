@@ -28,16 +28,17 @@ final class StrategyReader {
     String label = label(where, text(strategy, "name"));
     String type = text(strategy, "type");
     if (type == null || !type.equalsIgnoreCase("OAUTH2")) {
-      export.skip(label, "a strategy of type " + (type == null ? "(none)" : type)
-          + ": only OAuth 2.0 strategies are imported (Portcullis issues no JWT or OpenID Connect tokens)");
+      export.skip(label, "a strategy of type " + (type == null ? "(none)" : ArchiveReader.safe(type))
+          + ": only OAuth 2.0 strategies are imported (Portcullis issues OAuth 2.0 access tokens: no API keys, "
+          + "JWT or OpenID Connect tokens)");
       return;
     }
     JsonObject dcr = object(strategy, "dcrConfig");
     JsonObject registration = object(strategy, "clientRegistration");
     String server = or(text(strategy, "authServerAlias"), text(dcr, "authServer"));
     if (server != null && !server.equals(LOCAL)) {
-      export.skip(label, "its client is registered at the authorization server \"" + server
-          + "\", not at webMethods's own (local): it stays there");
+      export.skip(label, "its client is registered at the authorization server " + ArchiveReader.printable(server)
+          + ", not at webMethods's own (local): it stays there");
       return;
     }
     if (Boolean.FALSE.equals(bool(registration, "enabled"))) {
@@ -88,7 +89,7 @@ final class StrategyReader {
    * refresh tokens unless the refresh limit is stated as 0.
    */
   static List<String> withImpliedRefresh(List<String> grants, String refreshCount) {
-    if (grants.contains("authorization_code") && refreshCount != null && !refreshCount.trim().equals("0")) {
+    if (grants.contains("authorization_code") && (refreshCount == null || !refreshCount.trim().equals("0"))) {
       grants.add("refresh_token");
     }
     return grants;
@@ -96,6 +97,6 @@ final class StrategyReader {
 
   /** {@code Strategy.1f0c "Orders"}: where, and the name a person knows it by. */
   static String label(String where, String name) {
-    return name == null || name.isBlank() ? where : where + " \"" + name + "\"";
+    return name == null || name.isBlank() ? where : where + " " + ArchiveReader.printable(name);
   }
 }

@@ -61,9 +61,46 @@ class ImportWebMethodsMalformedTest {
     assertFalse(run.err().contains("leak-me-not-8c1f"), run.err());
     assertFalse(refused(utf8("{\"strategies\": [{\"clientSecret\": 'leak-me-not-8c1f'}]}"), "broken JSON").err()
         .contains("leak-me-not-8c1f"));
-    refused(utf8("{\"strategies\": [], \"strategies\": []}"), "broken JSON: a key appears more than once");
+    refused(utf8("{\"strategies\": [],\n \"strategies\": []}"),
+        "broken JSON: a key appears more than once in one object at line 2 column 14");
     refused(archiveWith("Strategy/Strategy/Strategy.1/Strategy.1", utf8("{\"type\": \"OAUTH2\",")),
         "Strategy/Strategy/Strategy.1/Strategy.1: broken JSON");
+  }
+
+  /**
+   * What an export names is printed in the report only as safe text: a control character could
+   * retitle or clear the operator's terminal, and a name of thousands of characters flood it.
+   */
+  @Test
+  void namesTypesAndServersReachTheTerminalOnlyAsSafeText() throws Exception {
+    String strategies = """
+        {"strategies": [
+          {"name": "Evil\\u001b]0;pwned\\u0007\\u001b[2J", "type": "JWT\\u001b[2J"},
+          {"name": "%s", "type": "OAUTH2", "authServerAlias": "okta\\u001b[2J"},
+          {"name": "Fine", "type": "OAUTH2", "dcrConfig": {"clientId": "fine", "clientType": "PUBLIC",
+            "redirectUris": ["https://fine.example.com/cb"]}}
+        ]}
+        """.formatted("n".repeat(5000));
+    Run run = WebMethodsExports.run(dir, utf8(strategies), secrets);
+    assertEquals(0, run.exit(), run.err());
+    assertFalse(run.err().chars().anyMatch(c -> Character.isISOControl(c) && c != '\n'), run.err());
+    assertTrue(run.err().contains("skipped   strategies[0] \"Evil?]0;pwned??[2J\": a strategy of type JWT?[2J: "), run.err());
+    assertTrue(run.err().contains("skipped   strategies[1] \"" + "n".repeat(200) + "…\": its client is registered at "
+        + "the authorization server \"okta?[2J\""), run.err());
+    assertFalse(run.err().contains("n".repeat(201)), "a long name is cut");
+  }
+
+  /** In an archive an application's OAuth clients are its strategies: one the archive lacks is named. */
+  @Test
+  void anApplicationWhoseStrategiesTheArchiveLacks() throws Exception {
+    Map<String, byte[]> entries = WebMethodsExports.archiveFrame();
+    entries.put("Application/Application.app1/Application.app1",
+        utf8("{\"id\": \"app1\", \"name\": \"Orders portal\", \"authStrategyIds\": [\"missing-strategy\"]}"));
+    Run run = WebMethodsExports.run(dir, WebMethodsExports.zip(entries), secrets);
+    assertEquals(1, run.exit());
+    assertEquals("", run.out());
+    assertTrue(run.err().contains("skipped   Application.app1 \"Orders portal\": its strategy \"missing-strategy\" is not "
+        + "in the archive: export the application together with its strategies"), run.err());
   }
 
   @Test
@@ -140,6 +177,7 @@ class ImportWebMethodsMalformedTest {
     byte[] whole = WebMethodsExports.archive107();
     refused(Arrays.copyOf(whole, whole.length / 2), "not a readable ZIP archive");
     refused(WebMethodsExports.zip(new LinkedHashMap<>()), "an empty ZIP archive");
+    refused(utf8("PK\u0003\u0004garbage"), "not a readable ZIP archive: no entry could be read from it");
     refused(WebMethodsExports.zip(Map.of("README.txt", utf8("hello"))), "not an API Gateway export: it has no Strategy");
     refused(archiveWith("Alias/Alias.x", utf8("[]")), "Alias/Alias.x: not a JSON object");
   }
@@ -149,6 +187,9 @@ class ImportWebMethodsMalformedTest {
     Run missing = WebMethodsExports.runArgs(secrets, dir.resolve("absent.zip").toString());
     assertEquals(1, missing.exit());
     assertTrue(missing.err().contains("absent.zip: no such file"), missing.err());
+    Run directory = WebMethodsExports.runArgs(secrets, dir.toString());
+    assertEquals(1, directory.exit());
+    assertTrue(directory.err().contains(": is a directory; give the export file itself"), directory.err());
     Path huge = dir.resolve("huge.zip");
     try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
       file.setLength(65L << 20); // sparse: nothing is written

@@ -190,6 +190,78 @@ class ImportWebMethodsTest {
     assertTrue(config.clients().get("orders-portal").pkceRequired(), "the merged config's global switch");
   }
 
+  /**
+   * Importing the same export again into the config it made: the secrets already handed out stay,
+   * what the operator set that webMethods has no word for stays, and a third run changes nothing.
+   */
+  @Test
+  void mergingAgainKeepsTheSecretsInUseAndTheOperatorsOwnSettings() throws Exception {
+    Run first = WebMethodsExports.run(dir, WebMethodsExports.archive1015(), secrets);
+    imported(first);
+    JsonObject config = JsonParser.parseString(first.out()).getAsJsonObject();
+    JsonObject billing = null;
+    for (var client : config.getAsJsonArray("clients")) {
+      if (client.getAsJsonObject().get("clientId").getAsString().equals("billing-backend")) {
+        billing = client.getAsJsonObject();
+      }
+    }
+    billing.addProperty("resourceServer", true);
+    billing.addProperty("maxLiveTokens", 50);
+    config.add("users", JsonParser.parseString("[{\"username\": \"Administrator\", \"password\": \"{noop}manage\"}]"));
+    Path base = dir.resolve("portcullis.json");
+    Files.writeString(base, config.toString());
+
+    Run second = WebMethodsExports.run(dir, WebMethodsExports.archive1015(), secrets, "--merge", base.toString());
+    PortcullisConfig merged = imported(second);
+    ClientRegistration kept = merged.clients().get("billing-backend");
+    assertTrue(kept.secret().matches(first.rotatedSecret("billing-backend")), "the secret handed out still works");
+    assertTrue(merged.clients().get("reports").secret().matches(first.rotatedSecret("reports")));
+    assertTrue(kept.resourceServer());
+    assertEquals(50, kept.maxLiveTokens());
+    assertFalse(second.err().contains("Secrets rotated"), second.err());
+    reports(second, "secret kept from the merged config: the export holds none in clear, and the one in use stays",
+        "kept from the merged config, where webMethods has no such setting: resourceServer, maxLiveTokens",
+        "Totals: 3 imported (3 changed, 0 secrets rotated), 2 skipped");
+
+    Files.writeString(base, second.out());
+    Run third = WebMethodsExports.run(dir, WebMethodsExports.archive1015(), secrets, "--merge", base.toString());
+    assertEquals(0, third.exit(), third.err());
+    assertEquals(second.out(), third.out(), "a third run changes nothing");
+  }
+
+  /** A client that webMethods now says is public cannot stay a resource server of the merged config. */
+  @Test
+  void mergingAClientThatTurnedPublicLeavesOutWhatNeedsASecret() throws Exception {
+    Path base = dir.resolve("portcullis.json");
+    Files.writeString(base, """
+        {"users": [{"username": "Administrator", "password": "{noop}manage"}],
+         "clients": [{"clientId": "turned-public", "clientSecret": "{noop}old-secret", "resourceServer": true,
+                      "maxLiveTokens": 7, "redirectUris": ["https://old.example.com/cb"]}]}
+        """);
+    String strategies = """
+        {"strategies": [{"name": "Now public", "type": "OAUTH2",
+          "dcrConfig": {"clientId": "turned-public", "clientType": "PUBLIC", "redirectUris": ["https://new.example.com/cb"]}}]}
+        """;
+    Run run = WebMethodsExports.run(dir, strategies.getBytes(StandardCharsets.UTF_8), secrets, "--merge", base.toString());
+    ClientRegistration client = imported(run).clients().get("turned-public");
+    assertNull(client.secret());
+    assertFalse(client.resourceServer());
+    assertEquals(7, client.maxLiveTokens());
+    reports(run, "resourceServer of the merged config left out: the client is public now",
+        "kept from the merged config, where webMethods has no such setting: maxLiveTokens");
+  }
+
+  /** README: 10.1 applications get refresh_token unless the refresh limit is 0 — also when none is given. */
+  @Test
+  void applications101WithoutARefreshLimitMayRefresh() throws Exception {
+    String applications = """
+        {"applications": [{"name": "No limit", "accessTokens": {"oauth2Token": {"clientId": "no-limit",
+          "redirectUris": ["https://no-limit.example.com/cb"], "scopes": ["orders"]}}}]}
+        """;
+    Run run = WebMethodsExports.run(dir, applications.getBytes(StandardCharsets.UTF_8), secrets);
+    assertEquals(Set.of("authorization_code", "refresh_token"), imported(run).clients().get("no-limit").grantTypes());
+  }
+
   @Test
   void mergeIntoAnInvalidConfigWritesNothing() throws Exception {
     Path base = dir.resolve("broken.json");
