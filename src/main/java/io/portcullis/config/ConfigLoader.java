@@ -67,13 +67,18 @@ public final class ConfigLoader {
   /** {@code content} as read from {@code file} (a reload parses the very bytes it compared). */
   public static PortcullisConfig load(Path file, byte[] content) throws ConfigException {
     String source = file.toAbsolutePath().toString();
+    return load(source, parse(content, source));
+  }
+
+  /** {@code content} of a config file as JSON: it must be UTF-8 (a byte-order mark is skipped). */
+  static JsonElement parse(byte[] content, String source) throws ConfigException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(content)).toString();
     } catch (CharacterCodingException e) {
       throw new ConfigException(source, List.of("not UTF-8 text"));
     }
-    return load(source, parse(text, source));
+    return parse(text, source);
   }
 
   /** The file as JSON; it is read in full and must be UTF-8 (a byte-order mark is skipped). */

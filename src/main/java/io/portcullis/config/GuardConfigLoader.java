@@ -26,6 +26,12 @@ public final class GuardConfigLoader {
     return load(source, ConfigLoader.parse(file, source));
   }
 
+  /** {@code content} as read from {@code file} (a reload parses the very bytes it compared). */
+  public static GuardConfig load(Path file, byte[] content) throws ConfigException {
+    String source = file.toAbsolutePath().toString();
+    return load(source, ConfigLoader.parse(content, source));
+  }
+
   public static GuardConfig load(String source, JsonElement root) throws ConfigException {
     ConfigProblems problems = new ConfigProblems();
     GuardConfig config = read(source, root, problems);

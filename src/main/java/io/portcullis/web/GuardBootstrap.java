@@ -4,7 +4,6 @@ import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GuardConfig;
 import io.portcullis.config.GuardConfigLoader;
-import io.portcullis.oauth.BearerTokenValidator;
 import io.portcullis.store.AccessTokenLookup;
 import io.portcullis.store.RemoteIntrospection;
 import io.portcullis.store.TokenStore;
@@ -62,37 +61,50 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
     if (context.getAttribute(INSTALLED) != null) {
       return;
     }
-    GuardConfig config = loadConfig(context);
+    Path file = configFile(context);
+    GuardConfig config = loadConfig(file);
     Clock clock = Clock.systemUTC();
     AccessTokenLookup tokens;
     AutoCloseable lookup;
     if (config.store().isPresent()) {
-      TokenStore store = TokenStores.open(config.store().get(), clock, System::getenv);
+      TokenStore store;
+      try {
+        store = TokenStores.open(config.store().get(), clock, System::getenv);
+      } catch (IllegalStateException e) { // a passwordEnv that names no variable
+        throw fail("The Portcullis guard in context '" + context.getContextPath() + "' stays stopped: config "
+            + config.source() + ": " + e.getMessage());
+      }
       lookup = store::close;
       tokens = TokenStores.bearerLookup(config.store().get(), store, clock);
     } else {
       RemoteIntrospection remote;
       try {
         remote = new RemoteIntrospection(config.introspection().get(), clock, System::getenv);
-      } catch (IllegalStateException e) {
-        throw fail("Portcullis guard config " + config.source() + ": " + e.getMessage());
+      } catch (IllegalStateException e) { // a clientSecretEnv that names no variable
+        throw fail("The Portcullis guard in context '" + context.getContextPath() + "' stays stopped: config "
+            + config.source() + ": " + e.getMessage());
       }
       lookup = remote;
       tokens = remote;
     }
-    FilterRegistration.Dynamic filter = context.addFilter("portcullis-guard",
-        new BearerTokenFilter(new BearerTokenValidator(config, tokens), new BearerChallenge(config.realm()), path -> false));
+    GuardReloads reloads = new GuardReloads(file, config, tokens);
+    FilterRegistration.Dynamic filter = context.addFilter("portcullis-guard", reloads);
     filter.setAsyncSupported(true);
     // Before the webapp's own filters (isMatchAfter false): nothing of it runs for a refused request.
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-    context.setAttribute(INSTALLED, lookup);
+    AutoCloseable source = lookup;
+    context.setAttribute(INSTALLED, (AutoCloseable) () -> {
+      reloads.close();
+      source.close();
+    });
 
     for (String warning : config.warnings()) {
       LOG.log(Level.WARNING, "Portcullis guard config " + config.source() + ": " + warning);
     }
     LOG.log(Level.INFO, String.format("Portcullis guard protects context '%s' with config %s: %d route(s), "
-        + "tokens checked in %s", context.getContextPath(), config.source(), config.routes().size(),
-        config.describeTokenSource()));
+        + "tokens checked in %s; the config file is read again every second and a valid change applies",
+        context.getContextPath(), config.source(), config.routes().size(), config.describeTokenSource()));
+    reloads.start();
   }
 
   @Override
@@ -112,7 +124,7 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
     }
   }
 
-  private static GuardConfig loadConfig(ServletContext context) {
+  private static Path configFile(ServletContext context) {
     String location = ConfigLoader.locate(context.getInitParameter(ConfigLoader.CONFIG_PROPERTY),
             System::getProperty, System::getenv)
         .orElseThrow(() -> fail("The Portcullis guard in context '" + context.getContextPath() + "' has no "
@@ -120,11 +132,17 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
             + "or system property " + ConfigLoader.CONFIG_PROPERTY + ", or the environment variable "
             + ConfigLoader.CONFIG_ENV + ", to the path of its JSON config file"));
     try {
-      return GuardConfigLoader.load(Path.of(location));
-    } catch (ConfigException e) {
-      throw fail("Portcullis guard: " + e.getMessage());
+      return Path.of(location);
     } catch (java.nio.file.InvalidPathException e) {
       throw fail("invalid Portcullis guard configuration " + location + ": not a valid file path");
+    }
+  }
+
+  private static GuardConfig loadConfig(Path file) {
+    try {
+      return GuardConfigLoader.load(file);
+    } catch (ConfigException e) {
+      throw fail("Portcullis guard: " + e.getMessage());
     }
   }
 

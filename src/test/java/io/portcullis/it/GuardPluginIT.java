@@ -112,6 +112,10 @@ class GuardPluginIT {
         "<listener><listener-class>host.EarlyFilterListener</listener-class></listener>");
     compileHostListener(container.home().resolve("webapps/spied/WEB-INF/classes"));
     host(container, "complete", redisGuard.formatted("complete", redis.uri()), " metadata-complete=\"true\"", "");
+    host(container, "reloading", reloadingConfig(List.of(REFRESHING), "admin"));
+    host(container, "nopassword", """
+        {"realm": "nopassword", "store": {"type": "redis", "uri": "%s", "passwordEnv": "NO_SUCH_REDIS_PASSWORD"}}"""
+        .formatted(redis.uri()));
 
     Map<String, String> environment = container.catalinaEnvironment("");
     environment.put("BILLING_GUARD_SECRET", RESOURCE_SECRET);
@@ -119,7 +123,7 @@ class GuardPluginIT {
     tomcat = container.start(List.of(container.home().resolve("bin/catalina.sh").toString(), "run"), environment);
     http = new OAuthClient(tomcat.baseUrl("/"));
     portcullis = new Grants(new OAuthClient(tomcat.baseUrl("/portcullis")));
-    for (String host : List.of("/orders", "/billing", "/ledger", "/stale", "/complete")) {
+    for (String host : List.of("/orders", "/billing", "/ledger", "/stale", "/complete", "/reloading")) {
       awaitGuarded(host);
     }
   }
@@ -254,6 +258,38 @@ class GuardPluginIT {
     assertEquals(expected, response.headers().firstValue("WWW-Authenticate").orElse(null));
   }
 
+  /** A guard config in the nodes' manner: it lists the clients whose tokens pass. */
+  static String reloadingConfig(List<String> clients, String adminScope) {
+    return """
+        {"realm": "reloading", "store": {"type": "redis", "uri": "%s"},
+         "routes": [{"path": "/admin/*", "scopes": ["%s"]}],
+         "clients": [%s]}""".formatted(redis.uri(), adminScope,
+        String.join(", ", clients.stream().map(id -> "{\"clientId\": \"" + id + "\"}").toList()));
+  }
+
+  /** Rewrites a guard's config file as an operator would: a new file moved into place. */
+  static void rewrite(String host, String config) throws IOException {
+    Path file = dir.resolve("guard-" + host + ".json");
+    Path next = Files.writeString(dir.resolve("guard-" + host + ".json.new"), config);
+    Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Asks until {@code path} answers {@code status} with the token, for at most 10 s (the guard reads its file every second). */
+  static HttpResponse<String> awaitStatus(String path, String token, int status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    HttpResponse<String> answer;
+    do {
+      answer = call(path, token);
+    } while (answer.statusCode() != status && System.nanoTime() < deadline && sleep());
+    assertEquals(status, answer.statusCode(), answer.body() + "\n" + tomcat.logTail());
+    return answer;
+  }
+
+  static boolean sleep() throws InterruptedException {
+    Thread.sleep(100);
+    return true;
+  }
+
   // ---- the jar itself ----
 
   @Test
@@ -372,6 +408,41 @@ class GuardPluginIT {
   }
 
   /**
+   * The guard's config is read again every second, as the nodes' is: a client taken out of the
+   * file is refused, a route's scopes change, an invalid version or one that moves the token
+   * source is refused and the version in force stays.
+   */
+  @Test
+  @Order(2)
+  void theGuardAppliesAChangedConfigWithinASecond() throws Exception {
+    Tokens tokens = portcullis.authorize(APP, "email");
+    assertEquals(200, call("/reloading/whoami.jsp", tokens.access()).statusCode());
+    assertEquals(403, call("/reloading/admin/whoami.jsp", tokens.access()).statusCode());
+
+    rewrite("reloading", reloadingConfig(List.of(ConfigJson.CONFIDENTIAL), "admin"));
+    assertChallenge(awaitStatus("/reloading/whoami.jsp", tokens.access(), 401), 401, "Bearer realm=\"reloading\", "
+        + "error=\"invalid_token\", error_description=\"the access token is invalid, expired or revoked\"");
+    assertTrue(tomcat.log().contains("Portcullis guard config " + dir.resolve("guard-reloading.json").toAbsolutePath()
+        + " reloaded: 1 route(s), tokens of 1 client(s)"), tomcat.logTail());
+
+    rewrite("reloading", reloadingConfig(List.of(REFRESHING), "email"));
+    awaitStatus("/reloading/admin/whoami.jsp", tokens.access(), 200);
+
+    rewrite("reloading", "{ \"realm\": ");
+    rewrite("reloading", """
+        {"realm": "reloading", "introspection": {"url": "https://node.example/introspect", "clientId": "x",
+         "clientSecret": "y"}}""");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!tomcat.log().contains("\"store\" or \"introspection\", which apply only at a restart")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(tomcat.log().contains("Portcullis guard config reload refused, the version in force stays: it changes "
+        + "\"store\" or \"introspection\", which apply only at a restart"), tomcat.logTail());
+    assertEquals(200, call("/reloading/admin/whoami.jsp", tokens.access()).statusCode(), "the version in force stays");
+  }
+
+  /**
    * 250 clients trickling bodies to a guarded page without a token: the guard refuses them at
    * once and drops their bodies without holding Tomcat's 200 worker threads, so the host still
    * answers everyone else.
@@ -460,6 +531,10 @@ class GuardPluginIT {
     assertEquals(404, response.statusCode(), "the webapp did not start: " + response.body());
     assertTrue(tomcat.log().contains("The Portcullis guard in context '/unconfigured' has no configuration, so the "
         + "webapp stays stopped rather than unguarded"), tomcat.logTail());
+    assertEquals(404, http.get("/nopassword/public/hello.txt").statusCode(), "a password that is not there");
+    assertTrue(tomcat.log().contains("The Portcullis guard in context '/nopassword' stays stopped: config "
+        + dir.resolve("guard-nopassword.json").toAbsolutePath() + ": "), tomcat.logTail());
+    assertTrue(tomcat.log().contains("NO_SUCH_REDIS_PASSWORD"), tomcat.logTail());
   }
 
   /** Redis killed: the Redis guard answers 503 (never a pass) and resumes by itself when it is back. */
