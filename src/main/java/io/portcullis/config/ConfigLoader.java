@@ -60,8 +60,19 @@ public final class ConfigLoader {
   }
 
   public static PortcullisConfig load(Path file) throws ConfigException {
-    String source = file.toAbsolutePath().toString();
-    return load(source, parse(file, source));
+    return load(file, read(file));
+  }
+
+  /**
+   * The file's bytes, read once: what a start-up builds its config from is what hot reload
+   * compares later versions with, so a change made while the webapp starts is not missed.
+   */
+  public static byte[] read(Path file) throws ConfigException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toAbsolutePath().toString(), List.of("cannot be read: " + describe(e)));
+    }
   }
 
   /** {@code content} as read from {@code file} (a reload parses the very bytes it compared). */
@@ -72,26 +83,13 @@ public final class ConfigLoader {
 
   /** {@code content} of a config file as JSON: it must be UTF-8 (a byte-order mark is skipped). */
   static JsonElement parse(byte[] content, String source) throws ConfigException {
+    // Decoded in full before parsing: StrictJson reports any read failure as malformed JSON, which
+    // would hide the encoding problem behind "Input length = 1".
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(content)).toString();
     } catch (CharacterCodingException e) {
       throw new ConfigException(source, List.of("not UTF-8 text"));
-    }
-    return parse(text, source);
-  }
-
-  /** The file as JSON; it is read in full and must be UTF-8 (a byte-order mark is skipped). */
-  static JsonElement parse(Path file, String source) throws ConfigException {
-    // Decoded in full before parsing: StrictJson reports any read failure as malformed JSON, which
-    // would hide the encoding problem behind "Input length = 1".
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(source, List.of("not UTF-8 text"));
-    } catch (IOException e) {
-      throw new ConfigException(source, List.of("cannot be read: " + describe(e)));
     }
     return parse(text, source);
   }

@@ -22,8 +22,7 @@ public final class GuardConfigLoader {
   private GuardConfigLoader() {}
 
   public static GuardConfig load(Path file) throws ConfigException {
-    String source = file.toAbsolutePath().toString();
-    return load(source, ConfigLoader.parse(file, source));
+    return load(file, ConfigLoader.read(file));
   }
 
   /** {@code content} as read from {@code file} (a reload parses the very bytes it compared). */

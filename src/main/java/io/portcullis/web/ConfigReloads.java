@@ -37,14 +37,16 @@ final class ConfigReloads implements AutoCloseable {
   private final PolledFile file;
 
   /**
+   * @param inForce the bytes of {@code file} that {@code first} was built from
    * @param first the generation built from the config read at start-up, from {@code file}
    * @param sameFixedSettings whether a new config keeps the settings that need a restart
    */
-  ConfigReloads(Path file, Generation first, Builder builder, Predicate<PortcullisConfig> sameFixedSettings) {
+  ConfigReloads(Path file, byte[] inForce, Generation first, Builder builder,
+      Predicate<PortcullisConfig> sameFixedSettings) {
     this.builder = builder;
     this.sameFixedSettings = sameFixedSettings;
     this.current.set(first);
-    this.file = new PolledFile(file, "portcullis-config-reload", this::apply, refused::incrementAndGet);
+    this.file = new PolledFile(file, inForce, "portcullis-config-reload", this::apply, refused::incrementAndGet);
   }
 
   Generation current() {

@@ -62,7 +62,8 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
       return;
     }
     Path file = configFile(context);
-    GuardConfig config = loadConfig(file);
+    byte[] content = read(file);
+    GuardConfig config = loadConfig(file, content);
     Clock clock = Clock.systemUTC();
     AccessTokenLookup tokens;
     AutoCloseable lookup;
@@ -87,7 +88,7 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
       lookup = remote;
       tokens = remote;
     }
-    GuardReloads reloads = new GuardReloads(file, config, tokens);
+    GuardReloads reloads = new GuardReloads(file, content, config, tokens);
     FilterRegistration.Dynamic filter = context.addFilter("portcullis-guard", reloads);
     filter.setAsyncSupported(true);
     // Before the webapp's own filters (isMatchAfter false): nothing of it runs for a refused request.
@@ -138,9 +139,17 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
     }
   }
 
-  private static GuardConfig loadConfig(Path file) {
+  private static byte[] read(Path file) {
     try {
-      return GuardConfigLoader.load(file);
+      return ConfigLoader.read(file);
+    } catch (ConfigException e) {
+      throw fail("Portcullis guard: " + e.getMessage());
+    }
+  }
+
+  private static GuardConfig loadConfig(Path file, byte[] content) {
+    try {
+      return GuardConfigLoader.load(file, content);
     } catch (ConfigException e) {
       throw fail("Portcullis guard: " + e.getMessage());
     }

@@ -36,11 +36,13 @@ final class GuardReloads extends HttpFilter implements AutoCloseable {
   private final transient AtomicLong refused = new AtomicLong();
   private final transient PolledFile file;
 
-  GuardReloads(Path file, GuardConfig config, AccessTokenLookup tokens) {
+  /** @param inForce the bytes of {@code file} that {@code config} was read from */
+  GuardReloads(Path file, byte[] inForce, GuardConfig config, AccessTokenLookup tokens) {
     this.tokens = tokens;
     this.first = config;
     this.current.set(filter(config, tokens));
-    this.file = new PolledFile(file, "portcullis-guard-config-reload", this::apply, refused::incrementAndGet);
+    this.file = new PolledFile(file, inForce, "portcullis-guard-config-reload", this::apply,
+        refused::incrementAndGet);
   }
 
   private static BearerTokenFilter filter(GuardConfig config, AccessTokenLookup tokens) {

@@ -41,14 +41,16 @@ final class PolledFile implements AutoCloseable {
   private Thread poller;
 
   /**
-   * @param failed called when {@code change} throws: the poller logs it and goes on
+   * @param inForce the content the version in force was built from, read once at start-up: a
+   *                change made after that read is a change, also while the webapp was starting
+   * @param failed  called when {@code change} throws: the poller logs it and goes on
    */
-  PolledFile(Path file, String threadName, Change change, Runnable failed) {
+  PolledFile(Path file, byte[] inForce, String threadName, Change change, Runnable failed) {
     this.file = file;
     this.threadName = threadName;
     this.change = change;
     this.failed = failed;
-    this.lastSeen = digest(read());
+    this.lastSeen = digest(inForce);
   }
 
   Path file() {
@@ -82,6 +84,9 @@ final class PolledFile implements AutoCloseable {
   /** Hands the content on if it has changed since last seen; returns whether the new version applied. */
   synchronized boolean check() {
     byte[] content = read();
+    if (Thread.currentThread().isInterrupted()) {
+      return false; // closing: a read cut short by the interrupt is no new version
+    }
     byte[] seen = digest(content);
     if (Arrays.equals(seen, lastSeen)) {
       return false;

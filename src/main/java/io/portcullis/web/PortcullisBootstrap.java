@@ -42,7 +42,8 @@ public final class PortcullisBootstrap implements ServletContextListener {
   public void contextInitialized(ServletContextEvent event) {
     ServletContext context = event.getServletContext();
     Path file = configFile(context);
-    PortcullisConfig config = loadConfig(file);
+    byte[] content = read(file);
+    PortcullisConfig config = loadConfig(file, content);
     Clock clock = Clock.systemUTC();
     // Metrics are on; a deployment may switch them off (init-parameter portcullis.metrics=off) to
     // measure what they cost (docs/benchmarks.md).
@@ -60,7 +61,7 @@ public final class PortcullisBootstrap implements ServletContextListener {
       store.close();
       throw fail("Portcullis could not start: " + e);
     }
-    reloads = new ConfigReloads(file, first, builder, next -> next.store().equals(config.store())
+    reloads = new ConfigReloads(file, content, first, builder, next -> next.store().equals(config.store())
         && next.operations().path().equals(config.operations().path()));
     metrics.reloads(reloads, ConfigReloads::applied, ConfigReloads::refused, r -> r.current().number());
     Supplier<Generation> current = reloads::current;
@@ -124,9 +125,17 @@ public final class PortcullisBootstrap implements ServletContextListener {
     }
   }
 
-  private static PortcullisConfig loadConfig(Path file) {
+  private static byte[] read(Path file) {
     try {
-      return ConfigLoader.load(file);
+      return ConfigLoader.read(file);
+    } catch (ConfigException e) {
+      throw fail(e.getMessage());
+    }
+  }
+
+  private static PortcullisConfig loadConfig(Path file, byte[] content) {
+    try {
+      return ConfigLoader.load(file, content);
     } catch (ConfigException e) {
       throw fail(e.getMessage());
     }

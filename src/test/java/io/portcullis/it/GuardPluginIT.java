@@ -429,17 +429,23 @@ class GuardPluginIT {
     awaitStatus("/reloading/admin/whoami.jsp", tokens.access(), 200);
 
     rewrite("reloading", "{ \"realm\": ");
+    awaitLog("Portcullis guard config reload refused, the version in force stays: invalid Portcullis configuration "
+        + dir.resolve("guard-reloading.json").toAbsolutePath() + ": not valid JSON");
+    assertEquals(200, call("/reloading/admin/whoami.jsp", tokens.access()).statusCode(), "the version in force stays");
     rewrite("reloading", """
         {"realm": "reloading", "introspection": {"url": "https://node.example/introspect", "clientId": "x",
          "clientSecret": "y"}}""");
+    awaitLog("Portcullis guard config reload refused, the version in force stays: it changes "
+        + "\"store\" or \"introspection\", which apply only at a restart");
+    assertEquals(200, call("/reloading/admin/whoami.jsp", tokens.access()).statusCode(), "the version in force stays");
+  }
+
+  static void awaitLog(String line) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!tomcat.log().contains("\"store\" or \"introspection\", which apply only at a restart")
-        && System.nanoTime() < deadline) {
+    while (!tomcat.log().contains(line) && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertTrue(tomcat.log().contains("Portcullis guard config reload refused, the version in force stays: it changes "
-        + "\"store\" or \"introspection\", which apply only at a restart"), tomcat.logTail());
-    assertEquals(200, call("/reloading/admin/whoami.jsp", tokens.access()).statusCode(), "the version in force stays");
+    assertTrue(tomcat.log().contains(line), "no \"" + line + "\" in the log:\n" + tomcat.logTail());
   }
 
   /**

@@ -49,7 +49,8 @@ class ConfigReloadsTest {
     Generation.Shared shared = new Generation.Shared(mock(ServletContext.class), store, store, clock,
         new RandomValues(), new Audit(clock), new PortcullisMetrics());
     ConfigReloads.Builder builder = (config, number) -> Generation.build(config, number, shared);
-    return new ConfigReloads(file, builder.build(first, 1), builder, next -> next.store().equals(first.store()));
+    return new ConfigReloads(file, Files.readAllBytes(file), builder.build(first, 1), builder,
+        next -> next.store().equals(first.store()));
   }
 
   @Test
@@ -64,6 +65,23 @@ class ConfigReloadsTest {
     assertFalse(reloads.check(), "the same content again");
     assertEquals(1, reloads.applied());
     assertEquals(0, reloads.refused());
+  }
+
+  /** The version in force is the one read at start-up: a change made since then applies at the first check. */
+  @Test
+  void aChangeMadeWhileTheWebappStartedApplies() throws Exception {
+    Path file = Files.writeString(dir.resolve("portcullis.json"), config(""));
+    byte[] readAtStartUp = Files.readAllBytes(file);
+    PortcullisConfig first = ConfigLoader.load(file, readAtStartUp);
+    store = new CaffeineTokenStore(first.store(), clock);
+    Generation.Shared shared = new Generation.Shared(mock(ServletContext.class), store, store, clock,
+        new RandomValues(), new Audit(clock), new PortcullisMetrics());
+    ConfigReloads.Builder builder = (config, number) -> Generation.build(config, number, shared);
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": 120"));
+    ConfigReloads reloads = new ConfigReloads(file, readAtStartUp, builder.build(first, 1), builder,
+        next -> next.store().equals(first.store()));
+    assertTrue(reloads.check());
+    assertEquals(120, reloads.current().config().accessTokenTtl().getSeconds());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 
+import io.portcullis.config.GuardConfig;
 import io.portcullis.config.GuardConfigLoader;
 import io.portcullis.store.AccessTokenLookup;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class GuardReloadsTest {
   }
 
   GuardReloads reloads(Path file) throws Exception {
-    return new GuardReloads(file, GuardConfigLoader.load(file), mock(AccessTokenLookup.class));
+    return new GuardReloads(file, Files.readAllBytes(file), GuardConfigLoader.load(file), mock(AccessTokenLookup.class));
   }
 
   @Test
@@ -38,6 +39,18 @@ class GuardReloadsTest {
     assertFalse(reloads.check(), "the same content again");
     assertEquals(1, reloads.applied());
     assertEquals(0, reloads.refused());
+  }
+
+  /** The version in force is the one read at start-up: a change made since then applies at the first check. */
+  @Test
+  void aChangeMadeWhileTheWebappStartedApplies() throws Exception {
+    Path file = Files.writeString(dir.resolve("guard.json"), config(INTROSPECTION, ""));
+    byte[] readAtStartUp = Files.readAllBytes(file);
+    GuardConfig config = GuardConfigLoader.load(file);
+    Files.writeString(file, config(INTROSPECTION, "{\"path\": \"/admin/*\", \"scopes\": [\"admin\"]}"));
+    GuardReloads reloads = new GuardReloads(file, readAtStartUp, config, mock(AccessTokenLookup.class));
+    assertTrue(reloads.check());
+    assertEquals(1, reloads.applied());
   }
 
   @Test

@@ -57,7 +57,7 @@ final class ApplicationReader {
         text(credentials, keys[2]),
         firstTexts(credentials, keys[4]),
         firstTexts(credentials, keys[6]),
-        StrategyReader.withImpliedRefresh(grants, refreshCount),
+        StrategyReader.withImpliedRefresh(grants, refreshCount, true),
         firstText(credentials, keys[3]),
         refreshCount,
         null));

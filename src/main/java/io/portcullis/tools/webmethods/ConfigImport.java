@@ -152,21 +152,26 @@ public final class ConfigImport {
     }
   }
 
-  /** What an import writes of a client: the rest of a merged config's client is the operator's. */
-  private static final Set<String> IMPORTED_FIELDS = Set.of("clientId", "name", "clientSecret", "redirectUris",
-      "scopes", "grantTypes", "enforcePkce", "accessTokenTtlSeconds");
+  /**
+   * What the export decides of a client even where it says nothing: who it is and what it may do.
+   * The rest of a merged config's client — a name, PKCE, lifetimes, bounds — stays the operator's
+   * where the import writes nothing of it.
+   */
+  private static final Set<String> DECIDED_BY_THE_EXPORT = Set.of("clientId", "clientSecret", "redirectUris",
+      "scopes", "grantTypes");
 
   /**
-   * A client imported again over the merged config's: the settings webMethods has no word for
-   * ({@code resourceServer}, {@code maxLiveTokens}, …) stay as the operator set them, and a secret
-   * the export holds only masked stays the one already handed out, instead of a new one each run.
+   * A client imported again over the merged config's: the settings the import writes nothing of
+   * ({@code resourceServer}, {@code maxLiveTokens}, an {@code enforcePkce} or lifetime webMethods
+   * leaves to the global setting, …) stay as the operator set them, and a secret the export does
+   * not hold in clear stays the one already handed out, instead of a new one each run.
    *
    * @return the rotated secret still to report, or null when the merged config's was kept
    */
   private static String keepOwn(JsonObject own, JsonObject imported, String rotated, List<String> changes) {
     List<String> kept = new ArrayList<>();
     for (Map.Entry<String, JsonElement> field : own.entrySet()) {
-      if (IMPORTED_FIELDS.contains(field.getKey()) || imported.has(field.getKey())) {
+      if (DECIDED_BY_THE_EXPORT.contains(field.getKey()) || imported.has(field.getKey())) {
         continue;
       }
       if (field.getKey().equals("resourceServer") && !imported.has("clientSecret")) {
@@ -178,9 +183,11 @@ public final class ConfigImport {
       kept.add(field.getKey());
     }
     if (!kept.isEmpty()) {
-      changes.add("kept from the merged config, where webMethods has no such setting: " + String.join(", ", kept));
+      changes.add("kept from the merged config, where the export says nothing of it: " + String.join(", ", kept));
     }
-    if (rotated != null && imported.has("clientSecret") && own.get("clientSecret") != null) {
+    // Only a secret the merged config really holds: a JSON null there is no secret at all.
+    if (rotated != null && imported.has("clientSecret") && own.get("clientSecret") instanceof JsonPrimitive secret
+        && secret.isString()) {
       imported.add("clientSecret", own.get("clientSecret").deepCopy());
       changes.removeIf(change -> change.startsWith("secret rotated:"));
       changes.add("secret kept from the merged config: the export holds none in clear, and the one in use stays");

@@ -85,11 +85,20 @@ final class StrategyReader {
   }
 
   /**
-   * Where webMethods lists no grant types (the flags, a 10.1 application), the code grant implies
-   * refresh tokens unless the refresh limit is stated as 0.
+   * Where a strategy lists no grant types (the flags), the code grant implies refresh tokens when a
+   * refresh limit other than 0 is stated.
    */
   static List<String> withImpliedRefresh(List<String> grants, String refreshCount) {
-    if (grants.contains("authorization_code") && (refreshCount == null || !refreshCount.trim().equals("0"))) {
+    return withImpliedRefresh(grants, refreshCount, false);
+  }
+
+  /**
+   * @param unlessZero a 10.1 application, which has no grant types at all: refresh tokens come
+   *                   with codes unless the refresh limit is stated as 0, also when none is stated
+   */
+  static List<String> withImpliedRefresh(List<String> grants, String refreshCount, boolean unlessZero) {
+    boolean zero = refreshCount != null && refreshCount.trim().equals("0");
+    if (grants.contains("authorization_code") && !zero && (refreshCount != null || unlessZero)) {
       grants.add("refresh_token");
     }
     return grants;

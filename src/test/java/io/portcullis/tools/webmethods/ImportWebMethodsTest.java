@@ -220,7 +220,7 @@ class ImportWebMethodsTest {
     assertEquals(50, kept.maxLiveTokens());
     assertFalse(second.err().contains("Secrets rotated"), second.err());
     reports(second, "secret kept from the merged config: the export holds none in clear, and the one in use stays",
-        "kept from the merged config, where webMethods has no such setting: resourceServer, maxLiveTokens",
+        "kept from the merged config, where the export says nothing of it: resourceServer, maxLiveTokens",
         "Totals: 3 imported (3 changed, 0 secrets rotated), 2 skipped");
 
     Files.writeString(base, second.out());
@@ -248,7 +248,35 @@ class ImportWebMethodsTest {
     assertFalse(client.resourceServer());
     assertEquals(7, client.maxLiveTokens());
     reports(run, "resourceServer of the merged config left out: the client is public now",
-        "kept from the merged config, where webMethods has no such setting: maxLiveTokens");
+        "kept from the merged config, where the export says nothing of it: maxLiveTokens");
+  }
+
+  /**
+   * What the export leaves to webMethods's global settings stays the operator's; what it decides
+   * is its own; a secret of JSON null in the merged config is no secret to keep.
+   */
+  @Test
+  void mergingKeepsWhatTheExportLeavesOpenAndNeverANullSecret() throws Exception {
+    Path base = dir.resolve("portcullis.json");
+    Files.writeString(base, """
+        {"enforcePkce": false, "users": [{"username": "Administrator", "password": "{noop}manage"}],
+         "clients": [{"clientId": "strict", "clientSecret": null, "enforcePkce": true, "accessTokenTtlSeconds": 60,
+                      "scopes": ["orders", "admin"], "redirectUris": ["https://old.example.com/cb"]}]}
+        """);
+    String strategies = """
+        {"strategies": [{"name": "Strict", "type": "OAUTH2", "dcrConfig": {"clientId": "strict",
+          "clientType": "CONFIDENTIAL", "clientSecret": "****", "pkceType": "USE_GLOBAL_SETTING",
+          "scopes": ["orders"], "redirectUris": ["https://new.example.com/cb"]}}]}
+        """;
+    Run run = WebMethodsExports.run(dir, strategies.getBytes(StandardCharsets.UTF_8), secrets, "--merge", base.toString());
+    ClientRegistration strict = imported(run).clients().get("strict");
+    assertTrue(strict.secret().matches(run.rotatedSecret("strict")), "a new secret: the merged config held none");
+    assertTrue(strict.pkceRequired(), "the operator's own enforcePkce, where webMethods follows the global switch");
+    assertEquals(60, strict.accessTokenTtl().getSeconds());
+    assertEquals(Set.of("orders"), strict.scopes(), "the export's scopes, not the wider old ones");
+    assertEquals(List.of("https://new.example.com/cb"), strict.redirectUris());
+    assertEquals(Set.of("authorization_code"), strict.grantTypes(), "a strategy without a refresh limit: no refresh");
+    reports(run, "kept from the merged config, where the export says nothing of it: enforcePkce, accessTokenTtlSeconds");
   }
 
   /** README: 10.1 applications get refresh_token unless the refresh limit is 0 — also when none is given. */
