@@ -72,8 +72,7 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
       try {
         store = TokenStores.open(config.store().get(), clock, System::getenv);
       } catch (IllegalStateException e) { // a passwordEnv that names no variable
-        throw fail("The Portcullis guard in context '" + context.getContextPath() + "' stays stopped: config "
-            + config.source() + ": " + e.getMessage());
+        throw stopped(context, config, e);
       }
       lookup = store::close;
       tokens = TokenStores.bearerLookup(config.store().get(), store, clock);
@@ -82,8 +81,7 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
       try {
         remote = new RemoteIntrospection(config.introspection().get(), clock, System::getenv);
       } catch (IllegalStateException e) { // a clientSecretEnv that names no variable
-        throw fail("The Portcullis guard in context '" + context.getContextPath() + "' stays stopped: config "
-            + config.source() + ": " + e.getMessage());
+        throw stopped(context, config, e);
       }
       lookup = remote;
       tokens = remote;
@@ -153,6 +151,11 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
     } catch (ConfigException e) {
       throw fail("Portcullis guard: " + e.getMessage());
     }
+  }
+
+  private static IllegalStateException stopped(ServletContext context, GuardConfig config, IllegalStateException e) {
+    return fail("The Portcullis guard in context '" + context.getContextPath() + "' stays stopped: config "
+        + config.source() + ": " + e.getMessage());
   }
 
   private static IllegalStateException fail(String message) {
