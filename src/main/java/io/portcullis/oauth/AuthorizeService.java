@@ -256,26 +256,41 @@ public final class AuthorizeService {
     if (username == null || password == null) {
       return retry(transactionId, csrfToken, pending, client, 401, "Enter your username and password to approve.");
     }
-    // Counted before the password is checked, atomically: forms posted in parallel each get an
-    // attempt number of their own, so no more than MAX_APPROVAL_ATTEMPTS passwords are ever
+    // The throttle and a hashing permit first: a sign-in refused unchecked (429 locked, 503 busy)
+    // costs the page none of its tries, so the page it shows again can still be used later.
+    Throttle.Attempt admitted;
+    try {
+      admitted = throttle.admitPassword(username, address);
+    } catch (OAuthException throttled) {
+      return unchecked(throttled, client, username, address, transactionId, csrfToken, pending);
+    }
+    // Then counted before the password is checked, atomically: forms posted in parallel each get
+    // an attempt number of their own, so no more than MAX_APPROVAL_ATTEMPTS passwords are ever
     // checked for one page, and past that the right password is answered as a wrong one.
-    int attempt = store.countApprovalAttempt(transactionId);
+    Checked checked;
+    try {
+      checked = throttle.hashing(() -> {
+        int number = store.countApprovalAttempt(transactionId);
+        boolean checks = number >= 1 && number <= MAX_APPROVAL_ATTEMPTS;
+        return new Checked(number, checks, checks ? users.authenticate(username, password) : Optional.empty());
+      });
+    } catch (OAuthException busy) {
+      admitted.forget(); // never checked: not a failure
+      return unchecked(busy, client, username, address, transactionId, csrfToken, pending);
+    } catch (RuntimeException storeFailed) {
+      admitted.forget();
+      throw storeFailed;
+    }
+    if (checked.checked() && checked.user().isEmpty()) {
+      admitted.failed();
+    } else {
+      admitted.forget(); // right, or not checked at all
+    }
+    int attempt = checked.attempt();
     if (attempt == 0) {
       return expired();
     }
-    Optional<String> user = Optional.empty();
-    if (attempt <= MAX_APPROVAL_ATTEMPTS) {
-      try {
-        user = checkPassword(users, username, password, address);
-      } catch (OAuthException throttled) {
-        audit.record("approval", throttled.status() == 429 ? "locked" : "busy", client.clientId(), username, address);
-        // Not checked at all (RFC 6749 §10.10): the page again, with when to try once more.
-        return new AuthorizeOutcome.ShowApproval(client, Scopes.split(pending.scope()), transactionId, csrfToken,
-            pending.redirectUri(), throttled.status(), throttled.status() == 429
-                ? "Too many sign-in attempts. Try again in " + minutes(throttled.retryAfterSeconds()) + "."
-                : "The server is busy. Try again in a moment.", throttled.retryAfterSeconds());
-      }
-    }
+    Optional<String> user = checked.user();
     if (user.isEmpty()) {
       audit.record("approval", attempt > MAX_APPROVAL_ATTEMPTS ? "too_many_attempts" : "wrong_password",
           client.clientId(), username, address);
@@ -309,22 +324,18 @@ public final class AuthorizeService {
     return new AuthorizeOutcome.Redirect(appendQuery(pending.redirectUri(), response));
   }
 
-  /** Throttled per username and address, and one of a few slow hashes at a time. */
-  private Optional<String> checkPassword(UserAuthenticator users, String username, String password, String address) {
-    Throttle.Attempt attempt = throttle.admitPassword(username, address);
-    Optional<String> user = Optional.empty();
-    boolean checked = false;
-    try {
-      user = throttle.hashing(() -> users.authenticate(username, password));
-      checked = true;
-    } finally {
-      if (user.isPresent() || !checked) {
-        attempt.forget(); // right, or never checked (no hashing permit): not a failure
-      } else {
-        attempt.failed();
-      }
-    }
-    return user;
+  /** What one approval form's check found: its attempt number, whether the password was checked, and whose it is. */
+  private record Checked(int attempt, boolean checked, Optional<String> user) {}
+
+  /** The page again, unchecked: the sign-in was throttled (429) or no hashing permit was free (503). */
+  private AuthorizeOutcome unchecked(OAuthException refused, ClientRegistration client, String username,
+      String address, String transactionId, String csrfToken, PendingAuthorization pending) {
+    audit.record("approval", refused.status() == 429 ? "locked" : "busy", client.clientId(), username, address);
+    // Not checked at all (RFC 6749 §10.10): the page again, with when to try once more.
+    return new AuthorizeOutcome.ShowApproval(client, Scopes.split(pending.scope()), transactionId, csrfToken,
+        pending.redirectUri(), refused.status(), refused.status() == 429
+            ? "Too many sign-in attempts. Try again in " + minutes(refused.retryAfterSeconds()) + "."
+            : "The server is busy. Try again in a moment.", refused.retryAfterSeconds());
   }
 
   private static String minutes(long seconds) {

@@ -442,6 +442,32 @@ class AuthorizeServiceTest {
     }
   }
 
+  /**
+   * A sign-in the throttle refuses is never checked, so it costs the page none of its five tries:
+   * the page it shows again, saying when to retry, still approves once the lock has lifted.
+   */
+  @Test
+  void signInsRefusedByTheThrottleCostThePageNoneOfItsTries() {
+    long window = f.config.throttling().window().getSeconds();
+    for (int i = 0; i < f.config.throttling().userFailures(); i++) {
+      AuthorizeOutcome.ShowApproval other = f.approvalPage(params(validRequest()));
+      assertEquals(401, assertInstanceOf(AuthorizeOutcome.ShowApproval.class,
+          f.decide(other, "approve", "alice", "guess-" + i)).status());
+    }
+    f.clock.advanceSeconds(window - 10); // alice stays locked for 10 s more
+    AuthorizeOutcome.ShowApproval page = f.approvalPage(params(validRequest()));
+    for (int i = 0; i < 2 * AuthorizeService.MAX_APPROVAL_ATTEMPTS; i++) {
+      AuthorizeOutcome.ShowApproval again = assertInstanceOf(AuthorizeOutcome.ShowApproval.class,
+          f.decide(page, "approve", "alice", "wonderland"));
+      assertEquals(429, again.status());
+      assertEquals(page.transactionId(), again.transactionId());
+    }
+    f.clock.advanceSeconds(11);
+    AuthorizeOutcome outcome = f.decide(page, "approve", "alice", "wonderland");
+    assertTrue(query(assertInstanceOf(AuthorizeOutcome.Redirect.class, outcome).location()).containsKey("code"),
+        "the page kept its tries");
+  }
+
   @Test
   void afterFiveAttemptsTheRightPasswordIsAnsweredAsAWrongOne() {
     // Five attempts counted (as five forms in flight would), none answered yet.
