@@ -2,7 +2,7 @@ package io.portcullis.config;
 
 /**
  * The one character rule that client ids, redirect URIs and route paths share: printable ASCII
- * without space (RFC 6749's VSCHAR), so what the config holds compares as the plain string a
+ * without space (RFC 6749's VSCHAR less the space), so what the config holds compares as the plain string a
  * request sends.
  */
 final class AsciiText {

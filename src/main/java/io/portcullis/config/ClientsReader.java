@@ -39,7 +39,7 @@ final class ClientsReader {
       int errorsBefore = problems.errorCount();
       String clientId = client.string("clientId", true);
       if (clientId != null && !AsciiText.isVisible(clientId)) {
-        problems.error(client.at("clientId"), "must be non-empty printable ASCII (RFC 6749 VSCHAR)");
+        problems.error(client.at("clientId"), "must be non-empty printable ASCII without spaces (RFC 6749 VSCHAR less the space, so that it compares as sent)");
       } else if (clientId != null && clients.containsKey(clientId)) {
         problems.error(client.at("clientId"), "\"" + clientId + "\" is defined twice");
       }

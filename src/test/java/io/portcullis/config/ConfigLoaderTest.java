@@ -494,8 +494,8 @@ class ConfigLoaderTest {
   @Test
   void clientIdMustBeVisibleAscii() {
     assertEquals(List.of(
-        "clients[0].clientId: must be non-empty printable ASCII (RFC 6749 VSCHAR)",
-        "clients[1].clientId: must be non-empty printable ASCII (RFC 6749 VSCHAR)",
+        "clients[0].clientId: must be non-empty printable ASCII without spaces (RFC 6749 VSCHAR less the space, so that it compares as sent)",
+        "clients[1].clientId: must be non-empty printable ASCII without spaces (RFC 6749 VSCHAR less the space, so that it compares as sent)",
         "clients[2].clientId: is required",
         "clients[3].clientId: must be a string"),
         problems("""
