@@ -23,17 +23,25 @@ public record GuardConfig(
     Optional<StoreSettings> store,
     Optional<IntrospectionSettings> introspection,
     Optional<Set<String>> clientIds,
+    Optional<Set<String>> usernames,
     List<String> warnings) implements GuardRules {
 
   public GuardConfig {
     routes = List.copyOf(routes);
     clientIds = clientIds.map(Set::copyOf);
+    usernames = usernames.map(Set::copyOf);
     warnings = List.copyOf(warnings);
   }
 
   @Override
   public boolean acceptsTokensOf(String clientId) {
     return clientIds.map(ids -> ids.contains(clientId)).orElse(true);
+  }
+
+  /** Where the file lists {@code users} (the nodes' own file), a user taken out of it is refused as on the nodes. */
+  @Override
+  public boolean acceptsTokensOfUser(String username) {
+    return username == null || usernames.map(names -> names.contains(username)).orElse(true);
   }
 
   /** Where tokens are checked, for the log: no password, no secret. */

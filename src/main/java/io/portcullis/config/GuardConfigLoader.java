@@ -69,7 +69,7 @@ public final class GuardConfigLoader {
       problems.error("$", "the guard needs exactly one of \"store\" (the Portcullis nodes' shared Redis) and "
           + "\"introspection\" (a Portcullis node's RFC 7662 endpoint)");
     }
-    Optional<Set<String>> clientIds = clientIds(top.get("clients"));
+    Optional<Set<String>> clientIds = names(top.get("clients"), "clientId");
     List<String> known = new ArrayList<>(List.of("realm", "routes", "store", "introspection"));
     // The WAR's keys are the WAR's to check; the guard only looks past them.
     for (String key : ConfigLoader.KEYS) {
@@ -82,23 +82,28 @@ public final class GuardConfigLoader {
     if (!problems.errors().isEmpty()) {
       return null;
     }
-    return new GuardConfig(source, realm, routes, store, introspection, clientIds, problems.warnings());
+    // The nodes' file lists who approves unless the container's users do: then nobody is listed.
+    JsonElement userSource = top.get("userSource");
+    Optional<Set<String>> usernames = userSource != null && userSource.isJsonPrimitive()
+        && "container".equals(userSource.getAsString()) ? Optional.empty() : names(top.get("users"), "username");
+    return new GuardConfig(source, realm, routes, store, introspection, clientIds, usernames, problems.warnings());
   }
 
   /** The {@code clientId}s of the WAR's {@code clients}, when the file has them. */
-  private static Optional<Set<String>> clientIds(JsonElement clients) {
-    if (clients == null || !clients.isJsonArray()) {
+  /** The {@code key} of every object in the array {@code list} (the clients' ids, the users' names); none without the array. */
+  private static Optional<Set<String>> names(JsonElement list, String key) {
+    if (list == null || !list.isJsonArray()) {
       return Optional.empty();
     }
-    Set<String> ids = new HashSet<>();
-    for (JsonElement client : (JsonArray) clients) {
-      if (client.isJsonObject()) {
-        JsonElement id = ((JsonObject) client).get("clientId");
-        if (id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isString()) {
-          ids.add(id.getAsString());
+    Set<String> names = new HashSet<>();
+    for (JsonElement entry : (JsonArray) list) {
+      if (entry.isJsonObject()) {
+        JsonElement name = ((JsonObject) entry).get(key);
+        if (name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString()) {
+          names.add(name.getAsString());
         }
       }
     }
-    return Optional.of(ids);
+    return Optional.of(names);
   }
 }

@@ -27,4 +27,13 @@ public interface GuardRules {
    * client removed from the config until they expire.
    */
   boolean acceptsTokensOf(String clientId);
+
+  /**
+   * Whether tokens the user {@code username} approved are still good: a user removed from the
+   * config's {@code users} no longer holds what they approved. {@code null} (a client acting for
+   * itself) always is; so is everyone where the container's users approve, whom no config lists.
+   */
+  default boolean acceptsTokensOfUser(String username) {
+    return true;
+  }
 }

@@ -95,4 +95,10 @@ public record PortcullisConfig(
   public boolean acceptsTokensOf(String clientId) {
     return clients.containsKey(clientId);
   }
+
+  /** Tokens a user approved who is no longer among {@code users} are refused. */
+  @Override
+  public boolean acceptsTokensOfUser(String username) {
+    return username == null || usesContainerUsers() || users.containsKey(username);
+  }
 }

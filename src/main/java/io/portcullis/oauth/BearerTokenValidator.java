@@ -59,10 +59,10 @@ public final class BearerTokenValidator {
       return Optional.empty();
     }
     String token = bearerToken(authorizationHeaders);
-    // A token whose client is no longer registered is no longer good (a snapshot or a shared
-    // store keeps tokens across a config change).
+    // A token whose client is no longer registered, or whose user is no longer listed, is no
+    // longer good (a snapshot or a shared store keeps tokens across a config change).
     AccessToken accessToken = store.findAccessToken(token)
-        .filter(t -> config.acceptsTokensOf(t.clientId()))
+        .filter(t -> config.acceptsTokensOf(t.clientId()) && config.acceptsTokensOfUser(t.username()))
         .orElseThrow(() -> OAuthException.invalidToken("the access token is invalid, expired or revoked"));
     if (route.isPresent() && !route.get().scopes().isEmpty()) {
       if (!scopes(accessToken.scope()).containsAll(route.get().scopes())) {

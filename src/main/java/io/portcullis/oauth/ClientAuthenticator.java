@@ -39,6 +39,11 @@ public final class ClientAuthenticator {
     return config.client(clientId).isPresent();
   }
 
+  /** True while the client of a token, and the user who approved it (if any), are in the config. */
+  public boolean stillHolds(String clientId, String username) {
+    return isRegistered(clientId) && config.acceptsTokensOfUser(username);
+  }
+
   /** Client credentials as presented, before they are checked. */
   record Presented(String clientId, String secret, boolean basic) {}
 

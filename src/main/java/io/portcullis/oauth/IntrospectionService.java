@@ -44,11 +44,12 @@ public final class IntrospectionService {
     if (access.isEmpty() && refresh.isEmpty() && hint == TokenHint.REFRESH_TOKEN) {
       access = store.findAccessToken(token);
     }
-    if (access.isPresent() && visible(caller, access.get().clientId())) {
+    if (access.isPresent() && visible(caller, access.get().clientId(), access.get().username())) {
       AccessToken t = access.get();
       describe(answer, t.scope(), t.clientId(), t.username(), "Bearer", t.expiresAtEpochSecond(),
           t.issuedAtEpochSecond(), issuer);
-    } else if (refresh.isPresent() && caller.clientId().equals(refresh.get().clientId())) {
+    } else if (refresh.isPresent() && caller.clientId().equals(refresh.get().clientId())
+        && clients.stillHolds(refresh.get().clientId(), refresh.get().username())) {
       // Only its owner learns about a refresh token: a resource server asking is checking a
       // bearer token, and a refresh token is never one.
       RefreshToken t = refresh.get();
@@ -60,9 +61,9 @@ public final class IntrospectionService {
     return answer;
   }
 
-  /** The caller's own, or any for a resource server — and only of a client still registered. */
-  private boolean visible(ClientRegistration caller, String owner) {
-    return (caller.resourceServer() || caller.clientId().equals(owner)) && clients.isRegistered(owner);
+  /** The caller's own, or any for a resource server — and only of a client and user still in the config. */
+  private boolean visible(ClientRegistration caller, String owner, String username) {
+    return (caller.resourceServer() || caller.clientId().equals(owner)) && clients.stillHolds(owner, username);
   }
 
   private static void describe(Map<String, Object> answer, String scope, String clientId, String username,

@@ -149,6 +149,9 @@ public final class TokenService {
     if (!granted.clientId().equals(client.clientId())) {
       throw OAuthException.invalidGrant("the authorization code was issued to another client");
     }
+    if (!config.acceptsTokensOfUser(granted.username())) {
+      throw OAuthException.invalidGrant("the user who approved this code is no longer a user of this server");
+    }
     // RFC 6749 §4.1.3: redirect_uri must repeat the authorization request's, if it had one.
     if (granted.redirectUriSent() ? !granted.redirectUri().equals(redirectUri)
         : redirectUri != null && !granted.redirectUri().equals(redirectUri)) {
@@ -184,8 +187,13 @@ public final class TokenService {
     // whose scopes the registration no longer allows: otherwise the client's retry would be taken
     // for a replay and cost it the whole grant. (Another client's token is left to the rotation,
     // which answers invalid_grant without telling it the token exists.)
-    store.findRefreshToken(presented).filter(t -> t.clientId().equals(client.clientId()))
-        .ifPresent(t -> narrow(stillAllowed(client, t), narrowed == null ? null : new LinkedHashSet<>(narrowed)));
+    store.findRefreshToken(presented).filter(t -> t.clientId().equals(client.clientId())).ifPresent(t -> {
+      if (!config.acceptsTokensOfUser(t.username())) {
+        // The user was taken out of the config: the grant ends, as the bearer filter already says.
+        throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
+      }
+      narrow(stillAllowed(client, t), narrowed == null ? null : new LinkedHashSet<>(narrowed));
+    });
     Instant now = clock.instant();
     RefreshRotation rotation = store.rotateRefreshToken(presented, client.clientId(), now.plus(longestTokenTtl));
     if (rotation instanceof RefreshRotation.AlreadyUsed used) {
@@ -201,6 +209,9 @@ public final class TokenService {
       throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
     }
     RefreshToken spent = rotated.token();
+    if (!config.acceptsTokensOfUser(spent.username())) {
+      throw OAuthException.invalidGrant("the refresh token is invalid, expired, revoked or already used");
+    }
     String stillAllowed = stillAllowed(client, spent);
     return issue(client, spent.grantId(), spent.username(), narrow(stillAllowed, narrowed), stillAllowed, now,
         Instant.ofEpochSecond(spent.grantEndsAtEpochSecond()), ClientRegistration.REFRESH_TOKEN, address, place);

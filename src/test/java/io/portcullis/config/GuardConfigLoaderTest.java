@@ -96,6 +96,22 @@ class GuardConfigLoaderTest {
     assertEquals(Optional.of(Set.of("app-1", "app-2")), config.clientIds());
     assertTrue(config.acceptsTokensOf("app-1"));
     assertFalse(config.acceptsTokensOf("removed-client"));
+    assertTrue(config.acceptsTokensOfUser("a"));
+    assertFalse(config.acceptsTokensOfUser("removed-user"), "a user taken out of the file, as on the nodes");
+    assertTrue(config.acceptsTokensOfUser(null), "a client acting for itself");
+  }
+
+  @Test
+  void whereTheContainersUsersApproveNoUserIsListedSoNoneIsRefused() throws Exception {
+    GuardConfig config = load("""
+        {"userSource": "container", "approverRole": "approver", "clients": [{"clientId": "app-1"}],
+         "store": {"type": "redis", "uri": "redis://redis.example:6379"}}
+        """);
+    assertTrue(config.acceptsTokensOfUser("alice"));
+    GuardConfig guardOnly = load("""
+        {"store": {"type": "redis", "uri": "redis://redis.example:6379"}}
+        """);
+    assertTrue(guardOnly.acceptsTokensOfUser("alice"), "a guard's own file lists no users");
   }
 
   @Test

@@ -60,15 +60,31 @@ final class Grants {
 
   /** A code through the approval page (S256), then exchanged at getAccessToken with Basic. */
   Tokens authorize(Caller caller, String scope) throws Exception {
+    return authorize(caller, scope, ConfigJson.USER, ConfigJson.PASSWORD);
+  }
+
+  /** The same, approved by {@code username}. */
+  Tokens authorize(Caller caller, String scope, String username, String password) throws Exception {
+    return issued(exchange(caller, approved(caller, scope, username, password)));
+  }
+
+  /** A code approved by {@code username}, with the verifier that goes with it. */
+  Approved approved(Caller caller, String scope, String username, String password) throws Exception {
     String verifier = OAuthClient.newVerifier();
     Map<String, String> query = params("response_type", "code", "client_id", caller.clientId(),
         "redirect_uri", caller.redirectUri(), "scope", scope,
         "code_challenge", OAuthClient.challenge(verifier), "code_challenge_method", "S256");
-    String code = client.approve(query, ConfigJson.USER, ConfigJson.PASSWORD).get("code");
-    HttpResponse<String> response = client.postForm(OAuthClient.TOKEN, caller.withId(params(
-        "grant_type", "authorization_code", "code", code, "redirect_uri", caller.redirectUri(),
-        "code_verifier", verifier)), caller.auth());
-    return issued(response);
+    return new Approved(client.approve(query, username, password).get("code"), verifier);
+  }
+
+  /** An approved code and its PKCE verifier, not yet exchanged. */
+  record Approved(String code, String verifier) {}
+
+  /** The code exchanged at getAccessToken with the caller's credentials. */
+  HttpResponse<String> exchange(Caller caller, Approved approved) throws Exception {
+    return client.postForm(OAuthClient.TOKEN, caller.withId(params(
+        "grant_type", "authorization_code", "code", approved.code(), "redirect_uri", caller.redirectUri(),
+        "code_verifier", approved.verifier())), caller.auth());
   }
 
   /** A 200 token response: the tokens in it, with their shape checked. */

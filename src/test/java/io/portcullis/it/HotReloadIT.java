@@ -142,6 +142,37 @@ class HotReloadIT {
     assertEquals(200, grants.refresh(APP, tokens.refresh(), null).statusCode());
   }
 
+  /**
+   * A user taken out of the config no longer holds what they approved: their tokens are refused
+   * at the filter, at introspection and at refresh, a code they approved is not exchanged, while a
+   * client's own token is untouched. Listed again, they hold it again: refused, not revoked.
+   */
+  @Test
+  void aRemovedUsersTokensStopWorkingAtOnce() throws Exception {
+    apply(base().user("leaver", "leaver-password"));
+    Grants.Tokens tokens = grants.authorize(APP, "email", "leaver", "leaver-password");
+    Grants.Approved pending = grants.approved(APP, "email", "leaver", "leaver-password");
+    String service = OAuthClient.json(clientCredentials(SERVICE, SERVICE_SECRET)).get("access_token").getAsString();
+    grants.assertPasses(tokens.access());
+
+    apply(base());
+    grants.assertRefused(tokens.access());
+    JsonObject introspected = grants.introspection(RESOURCE_SERVER, tokens.access());
+    assertFalse(introspected.get("active").getAsBoolean(), introspected.toString());
+    HttpResponse<String> refresh = grants.refresh(APP, tokens.refresh(), null);
+    assertEquals(400, refresh.statusCode(), refresh.body());
+    assertEquals("invalid_grant", OAuthClient.json(refresh).get("error").getAsString());
+    HttpResponse<String> exchanged = grants.exchange(APP, pending);
+    assertEquals(400, exchanged.statusCode(), exchanged.body());
+    assertEquals("invalid_grant", OAuthClient.json(exchanged).get("error").getAsString());
+    grants.assertPasses(service);
+
+    apply(base().user("leaver", "leaver-password"));
+    grants.assertPasses(tokens.access());
+    assertEquals(200, grants.refresh(APP, tokens.refresh(), null).statusCode(), "refused while gone, not spent");
+    apply(base());
+  }
+
   @Test
   void aRouteRuleChangeAppliesToTheNextRequest() throws Exception {
     apply(base());

@@ -127,6 +127,19 @@ class BearerTokenValidatorTest {
   }
 
   @Test
+  void aTokenApprovedByAUserNoLongerListedIsInvalidToken() {
+    long now = f.clock.instant().getEpochSecond();
+    f.store.saveAccessToken("t-of-a-removed-user", new io.portcullis.store.AccessToken(98, CONFIDENTIAL,
+        "removed-user", "email", now, now + 600));
+    assertOAuthError(() -> bearer.check("/api/orders", List.of("Bearer t-of-a-removed-user")), "invalid_token", 401,
+        INVALID_TOKEN);
+    f.store.saveAccessToken("t-of-the-client-itself", new io.portcullis.store.AccessToken(97, CONFIDENTIAL,
+        null, "email", now, now + 600));
+    assertEquals(CONFIDENTIAL, bearer.check("/api/orders", List.of("Bearer t-of-the-client-itself")).orElseThrow()
+        .clientId(), "a client's own token has no user to lose");
+  }
+
+  @Test
   void unknownTokenIsInvalidToken() {
     assertOAuthError(() -> bearer.check("/api/orders", List.of("Bearer " + "0".repeat(64))),
         "invalid_token", 401, INVALID_TOKEN);
