@@ -75,7 +75,7 @@ final class ConfigReloads implements AutoCloseable {
 
   private boolean apply(byte[] content) {
     if (content == null) {
-      refuse("the file cannot be read");
+      refuse(file.file().toAbsolutePath() + " cannot be read (missing, or not readable by the container)");
       return false;
     }
     PortcullisConfig config;

@@ -76,7 +76,7 @@ final class GuardReloads extends HttpFilter implements AutoCloseable {
 
   private boolean apply(byte[] content) {
     if (content == null) {
-      return refuse("the file cannot be read");
+      return refuse(file.file().toAbsolutePath() + " cannot be read (missing, or not readable by the container)");
     }
     GuardConfig config;
     try {

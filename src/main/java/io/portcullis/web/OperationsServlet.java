@@ -155,6 +155,11 @@ final class OperationsServlet extends HttpServlet {
     try {
       Parameters form = RequestParameters.body(request, body, false);
       form.rejectRepeated();
+      if (!java.util.Set.of("client_id", "username").containsAll(form.names())) {
+        // A typo (usrname=…) beside the other one must not revoke that other alone.
+        throw OAuthException.invalidRequest("the request has a parameter other than client_id and username; give "
+            + "exactly one of them");
+      }
       String clientId = form.get("client_id");
       String username = form.get("username");
       if ((clientId == null) == (username == null)) {

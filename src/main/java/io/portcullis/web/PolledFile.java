@@ -38,6 +38,8 @@ final class PolledFile implements AutoCloseable {
   private final Change change;
   private final Runnable failed;
   private byte[] lastSeen;
+  /** The digest of the version in force: what the file comes back to after a refused edit is no new version. */
+  private byte[] inForce;
   private Thread poller;
 
   /**
@@ -51,6 +53,7 @@ final class PolledFile implements AutoCloseable {
     this.change = change;
     this.failed = failed;
     this.lastSeen = digest(inForce);
+    this.inForce = this.lastSeen;
   }
 
   Path file() {
@@ -92,7 +95,15 @@ final class PolledFile implements AutoCloseable {
       return false;
     }
     lastSeen = seen;
-    return change.apply(content);
+    if (Arrays.equals(seen, inForce)) {
+      LOG.log(Level.INFO, "config " + file + " is back to the version in force; nothing to reload");
+      return false;
+    }
+    boolean applied = change.apply(content);
+    if (applied) {
+      inForce = seen;
+    }
+    return applied;
   }
 
   private byte[] read() {

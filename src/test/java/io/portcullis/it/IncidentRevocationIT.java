@@ -162,14 +162,18 @@ class IncidentRevocationIT {
     assertEquals(400, both.statusCode());
     assertEquals("invalid_request", OAuthClient.json(both).get("error").getAsString());
     assertEquals(400, revoke("ops", "ops-password", params("scope", "x")).statusCode());
+    HttpResponse<String> typo = revoke("ops", "ops-password", params("client_id", SERVICE, "usrname", "bob"));
+    assertEquals(400, typo.statusCode(), "a misspelt parameter beside the other one revokes nothing");
+    assertEquals("the request has a parameter other than client_id and username; give exactly one of them",
+        OAuthClient.json(typo).get("error_description").getAsString());
     assertEquals(400, revoke("ops", "ops-password", params("client_id", "x".repeat(300))).statusCode());
     assertEquals(405, client.get(REVOKE, "Authorization", OperationsIT.basic("ops", "ops-password")).statusCode());
     // Nothing was revoked by any of these.
     grants.assertPasses(clientCredentials());
     // A client id nobody registered: done (its tokens, if any, are refused), and said so.
-    HttpResponse<String> typo = revoke("ops", "ops-password", params("client_id", "servcie-app"));
-    assertEquals(200, typo.statusCode());
-    assertFalse(OAuthClient.json(typo).get("registered").getAsBoolean());
+    HttpResponse<String> unknown = revoke("ops", "ops-password", params("client_id", "servcie-app"));
+    assertEquals(200, unknown.statusCode());
+    assertFalse(OAuthClient.json(unknown).get("registered").getAsBoolean());
   }
 
   /** Many operators at once: every answer names one cut-off in force, and the tokens stay refused. */

@@ -84,6 +84,27 @@ class ConfigReloadsTest {
     assertEquals(120, reloads.current().config().accessTokenTtl().getSeconds());
   }
 
+  /** An edit refused, then undone: the file is back to the version in force, which is no new version. */
+  @Test
+  void theVersionInForceRestoredIsNoNewVersion() throws Exception {
+    Path file = Files.writeString(dir.resolve("portcullis.json"), config(""));
+    ConfigReloads reloads = reloads(file);
+    Files.writeString(file, "");
+    assertFalse(reloads.check());
+    Files.writeString(file, config(""));
+    assertFalse(reloads.check(), "the same content as in force");
+    assertEquals(1, reloads.current().number());
+    assertEquals(0, reloads.applied());
+    assertEquals(1, reloads.refused());
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": 120"));
+    assertTrue(reloads.check());
+    Files.writeString(file, "{");
+    assertFalse(reloads.check());
+    Files.writeString(file, config(", \"accessTokenTtlSeconds\": 120"));
+    assertFalse(reloads.check(), "back to the version now in force");
+    assertEquals(2, reloads.current().number());
+  }
+
   @Test
   void anInvalidVersionIsRefusedAndTheOneInForceStays() throws Exception {
     Path file = Files.writeString(dir.resolve("portcullis.json"), config(""));
