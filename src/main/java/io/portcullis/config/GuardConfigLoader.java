@@ -82,14 +82,17 @@ public final class GuardConfigLoader {
     if (!problems.errors().isEmpty()) {
       return null;
     }
-    // The nodes' file lists who approves unless the container's users do: then nobody is listed.
+    // The nodes' file (the one with clients) lists who approves — nobody when it has no users —
+    // unless the container's users do; a guard's own file lists no one.
     JsonElement userSource = top.get("userSource");
-    Optional<Set<String>> usernames = userSource != null && userSource.isJsonPrimitive()
-        && "container".equals(userSource.getAsString()) ? Optional.empty() : names(top.get("users"), "username");
+    boolean containerUsers = userSource != null && userSource.isJsonPrimitive()
+        && "container".equals(userSource.getAsString());
+    Optional<Set<String>> usernames = containerUsers ? Optional.empty()
+        : clientIds.isPresent() ? Optional.of(names(top.get("users"), "username").orElse(Set.of()))
+        : names(top.get("users"), "username");
     return new GuardConfig(source, realm, routes, store, introspection, clientIds, usernames, problems.warnings());
   }
 
-  /** The {@code clientId}s of the WAR's {@code clients}, when the file has them. */
   /** The {@code key} of every object in the array {@code list} (the clients' ids, the users' names); none without the array. */
   private static Optional<Set<String>> names(JsonElement list, String key) {
     if (list == null || !list.isJsonArray()) {

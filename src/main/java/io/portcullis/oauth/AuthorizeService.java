@@ -268,18 +268,25 @@ public final class AuthorizeService {
     // an attempt number of their own, so no more than MAX_APPROVAL_ATTEMPTS passwords are ever
     // checked for one page, and past that the right password is answered as a wrong one.
     Checked checked;
+    boolean[] permitted = {false};
     try {
       checked = throttle.hashing(() -> {
+        permitted[0] = true;
         int number = store.countApprovalAttempt(transactionId);
         boolean checks = number >= 1 && number <= MAX_APPROVAL_ATTEMPTS;
         return new Checked(number, checks, checks ? users.authenticate(username, password) : Optional.empty());
       });
-    } catch (OAuthException busy) {
-      admitted.forget(); // never checked: not a failure
-      return unchecked(busy, client, username, address, transactionId, csrfToken, pending);
-    } catch (RuntimeException storeFailed) {
-      admitted.forget();
-      throw storeFailed;
+    } catch (RuntimeException | Error failed) {
+      // Never checked, or it failed on the way: not a failure of the user's.
+      try {
+        admitted.forget();
+      } catch (RuntimeException again) {
+        failed.addSuppressed(again);
+      }
+      if (failed instanceof OAuthException busy && !permitted[0]) {
+        return unchecked(busy, client, username, address, transactionId, csrfToken, pending); // no permit: 503
+      }
+      throw failed;
     }
     if (checked.checked() && checked.user().isEmpty()) {
       admitted.failed();

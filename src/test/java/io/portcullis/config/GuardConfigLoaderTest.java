@@ -112,6 +112,11 @@ class GuardConfigLoaderTest {
         {"store": {"type": "redis", "uri": "redis://redis.example:6379"}}
         """);
     assertTrue(guardOnly.acceptsTokensOfUser("alice"), "a guard's own file lists no users");
+    GuardConfig nodesWithoutUsers = load("""
+        {"clients": [{"clientId": "app-1"}], "store": {"type": "redis", "uri": "redis://redis.example:6379"}}
+        """);
+    assertFalse(nodesWithoutUsers.acceptsTokensOfUser("alice"), "the nodes' file with no users: nobody, as on the nodes");
+    assertTrue(nodesWithoutUsers.acceptsTokensOfUser(null));
   }
 
   @Test

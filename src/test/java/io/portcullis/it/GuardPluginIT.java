@@ -263,6 +263,7 @@ class GuardPluginIT {
     return """
         {"realm": "reloading", "store": {"type": "redis", "uri": "%s"},
          "routes": [{"path": "/admin/*", "scopes": ["%s"]}],
+         "users": [{"username": "Administrator"}],
          "clients": [%s]}""".formatted(redis.uri(), adminScope,
         String.join(", ", clients.stream().map(id -> "{\"clientId\": \"" + id + "\"}").toList()));
   }

@@ -159,6 +159,8 @@ class HotReloadIT {
     grants.assertRefused(tokens.access());
     JsonObject introspected = grants.introspection(RESOURCE_SERVER, tokens.access());
     assertFalse(introspected.get("active").getAsBoolean(), introspected.toString());
+    JsonObject ownRefresh = grants.introspection(APP, tokens.refresh());
+    assertFalse(ownRefresh.get("active").getAsBoolean(), "its refresh token, asked by its client: " + ownRefresh);
     HttpResponse<String> refresh = grants.refresh(APP, tokens.refresh(), null);
     assertEquals(400, refresh.statusCode(), refresh.body());
     assertEquals("invalid_grant", OAuthClient.json(refresh).get("error").getAsString());

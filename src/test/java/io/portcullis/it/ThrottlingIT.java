@@ -40,9 +40,13 @@ class ThrottlingIT {
   /** A client of its own for the busy-client test: the others here are locked by guessing tests. */
   static final String BUSY = "busy-service";
   static final String BUSY_SECRET = "busy-service-secret";
+  /** Users of their own for the page-tries test: the others here are locked by guessing tests. */
+  static final String LOCKED_OUT = "locked-out";
+  static final String COLLEAGUE = "colleague";
 
   /** Windows of five minutes: a burst never straddles two. */
   @RegisterExtension static final PortcullisServer server = PortcullisServer.deploy(ConfigJson.grants()
+      .user(LOCKED_OUT, "locked-out-password").user(COLLEAGUE, "colleague-password")
       .client(ConfigJson.Client.confidential(BUSY, BUSY_SECRET).withoutRedirectUris().scopes("email")
           .grantTypes("client_credentials").resourceServer(true))
       .set("throttling", JsonParser.parseString("{\"windowSeconds\": 300, \"userFailures\": " + USER_FAILURES
@@ -107,6 +111,27 @@ class ThrottlingIT {
     // Now the right password is not checked either: the answer a wrong one gets.
     HttpResponse<String> right = client.decide(client.authorize(authorizeQuery()), "approve", user, PASSWORD);
     assertThrottled(right);
+  }
+
+  /**
+   * Twenty sign-ins at once on one page for a locked-out user: none is checked, so none costs the
+   * page one of its five tries — a colleague with the right password then approves on that page.
+   */
+  @Test
+  void signInsRefusedByTheThrottleCostThePageNoneOfItsTries() throws Exception {
+    for (int i = 0; i < USER_FAILURES; i++) {
+      assertEquals(401, client.decide(client.authorize(authorizeQuery()), "approve", LOCKED_OUT, "guess-" + i)
+          .statusCode());
+    }
+    OAuthClient.ApprovalPage page = client.authorize(authorizeQuery());
+    List<Callable<HttpResponse<String>>> whileLocked = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      whileLocked.add(() -> client.decide(page, "approve", LOCKED_OUT, "locked-out-password"));
+    }
+    atOnce(whileLocked).forEach(ThrottlingIT::assertThrottled);
+    HttpResponse<String> approved = client.decide(page, "approve", COLLEAGUE, "colleague-password");
+    assertEquals(302, approved.statusCode(), approved.body());
+    assertTrue(OAuthClient.redirectParameters(approved).containsKey("code"), "the page kept its five tries");
   }
 
   @Test
@@ -208,20 +233,14 @@ class ThrottlingIT {
     HttpResponse<String> locked = briefClient.postForm(TOKEN, params("grant_type", "client_credentials"),
         "Authorization", basic(SERVICE, SERVICE_SECRET));
     assertThrottled(locked);
-    // Ten sign-ins at once on one page while the user is locked: none is checked, so none costs the
-    // page one of its five tries.
-    OAuthClient.ApprovalPage kept = briefClient.authorize(authorizeQuery());
-    List<Callable<HttpResponse<String>>> whileLocked = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      whileLocked.add(() -> briefClient.decide(kept, "approve", USER, PASSWORD));
-    }
-    atOnce(whileLocked).forEach(ThrottlingIT::assertThrottled);
+    assertThrottled(briefClient.decide(briefClient.authorize(authorizeQuery()), "approve", USER, PASSWORD));
 
     Thread.sleep(Long.parseLong(locked.headers().firstValue("Retry-After").orElseThrow()) * 1000 + 200);
     HttpResponse<String> token = briefClient.postForm(TOKEN, params("grant_type", "client_credentials"),
         "Authorization", basic(SERVICE, SERVICE_SECRET));
     assertEquals(200, token.statusCode(), token.body());
-    HttpResponse<String> approved = briefClient.decide(kept, "approve", USER, PASSWORD);
+    HttpResponse<String> approved = briefClient.decide(briefClient.authorize(authorizeQuery()), "approve", USER,
+        PASSWORD);
     assertEquals(302, approved.statusCode(), approved.body());
     assertTrue(OAuthClient.redirectParameters(approved).containsKey("code"));
   }

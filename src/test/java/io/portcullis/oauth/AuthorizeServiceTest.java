@@ -428,6 +428,9 @@ class AuthorizeServiceTest {
         if (outcome instanceof AuthorizeOutcome.Redirect) {
           redirects++;
         } else if (outcome instanceof AuthorizeOutcome.ShowApproval again) {
+          if (again.status() == 503) {
+            continue; // no hashing permit free among 30 at once: unchecked, and the page's tries untouched
+          }
           assertEquals(401, again.status());
           wrongPasswordPages++;
         } else {

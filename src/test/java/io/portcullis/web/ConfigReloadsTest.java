@@ -103,6 +103,9 @@ class ConfigReloadsTest {
     Files.writeString(file, config(", \"accessTokenTtlSeconds\": 120"));
     assertFalse(reloads.check(), "back to the version now in force");
     assertEquals(2, reloads.current().number());
+    Files.writeString(file, config(""));
+    assertTrue(reloads.check(), "the first version again, after another was in force, is a change");
+    assertEquals(3, reloads.current().number());
   }
 
   @Test
