@@ -87,9 +87,9 @@ public final class GuardConfigLoader {
     JsonElement userSource = top.get("userSource");
     boolean containerUsers = userSource != null && userSource.isJsonPrimitive()
         && "container".equals(userSource.getAsString());
+    Optional<Set<String>> listed = names(top.get("users"), "username");
     Optional<Set<String>> usernames = containerUsers ? Optional.empty()
-        : clientIds.isPresent() ? Optional.of(names(top.get("users"), "username").orElse(Set.of()))
-        : names(top.get("users"), "username");
+        : clientIds.isPresent() ? Optional.of(listed.orElse(Set.of())) : listed;
     return new GuardConfig(source, realm, routes, store, introspection, clientIds, usernames, problems.warnings());
   }
 

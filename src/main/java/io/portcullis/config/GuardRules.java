@@ -36,4 +36,9 @@ public interface GuardRules {
   default boolean acceptsTokensOfUser(String username) {
     return true;
   }
+
+  /** Whether a token of this client, approved by this user ({@code null}: none), is still good. */
+  default boolean acceptsTokensOf(String clientId, String username) {
+    return acceptsTokensOf(clientId) && acceptsTokensOfUser(username);
+  }
 }

@@ -62,7 +62,7 @@ public final class BearerTokenValidator {
     // A token whose client is no longer registered, or whose user is no longer listed, is no
     // longer good (a snapshot or a shared store keeps tokens across a config change).
     AccessToken accessToken = store.findAccessToken(token)
-        .filter(t -> config.acceptsTokensOf(t.clientId()) && config.acceptsTokensOfUser(t.username()))
+        .filter(t -> config.acceptsTokensOf(t.clientId(), t.username()))
         .orElseThrow(() -> OAuthException.invalidToken("the access token is invalid, expired or revoked"));
     if (route.isPresent() && !route.get().scopes().isEmpty()) {
       if (!scopes(accessToken.scope()).containsAll(route.get().scopes())) {

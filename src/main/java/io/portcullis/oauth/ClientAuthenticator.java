@@ -34,14 +34,9 @@ public final class ClientAuthenticator {
         .map(ClientRegistration::secret).filter(java.util.Objects::nonNull).toList());
   }
 
-  /** True while {@code clientId} is in the config. */
-  public boolean isRegistered(String clientId) {
-    return config.client(clientId).isPresent();
-  }
-
   /** True while the client of a token, and the user who approved it (if any), are in the config. */
   public boolean stillHolds(String clientId, String username) {
-    return isRegistered(clientId) && config.acceptsTokensOfUser(username);
+    return config.acceptsTokensOf(clientId, username);
   }
 
   /** Client credentials as presented, before they are checked. */

@@ -75,7 +75,7 @@ final class ConfigReloads implements AutoCloseable {
 
   private boolean apply(byte[] content) {
     if (content == null) {
-      refuse(file.file().toAbsolutePath() + " cannot be read (missing, or not readable by the container)");
+      refuse(file.unreadable());
       return false;
     }
     PortcullisConfig config;

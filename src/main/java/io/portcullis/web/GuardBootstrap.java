@@ -62,8 +62,14 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
       return;
     }
     Path file = configFile(context);
-    byte[] content = read(file);
-    GuardConfig config = loadConfig(file, content);
+    byte[] content;
+    GuardConfig config;
+    try {
+      content = ConfigLoader.read(file); // once: hot reload compares later versions with these bytes
+      config = GuardConfigLoader.load(file, content);
+    } catch (ConfigException e) {
+      throw fail("Portcullis guard: " + e.getMessage());
+    }
     Clock clock = Clock.systemUTC();
     AccessTokenLookup tokens;
     AutoCloseable lookup;
@@ -137,21 +143,6 @@ public final class GuardBootstrap implements ServletContainerInitializer, Servle
     }
   }
 
-  private static byte[] read(Path file) {
-    try {
-      return ConfigLoader.read(file);
-    } catch (ConfigException e) {
-      throw fail("Portcullis guard: " + e.getMessage());
-    }
-  }
-
-  private static GuardConfig loadConfig(Path file, byte[] content) {
-    try {
-      return GuardConfigLoader.load(file, content);
-    } catch (ConfigException e) {
-      throw fail("Portcullis guard: " + e.getMessage());
-    }
-  }
 
   private static IllegalStateException stopped(ServletContext context, GuardConfig config, IllegalStateException e) {
     return fail("The Portcullis guard in context '" + context.getContextPath() + "' stays stopped: config "

@@ -76,7 +76,7 @@ final class GuardReloads extends HttpFilter implements AutoCloseable {
 
   private boolean apply(byte[] content) {
     if (content == null) {
-      return refuse(file.file().toAbsolutePath() + " cannot be read (missing, or not readable by the container)");
+      return refuse(file.unreadable());
     }
     GuardConfig config;
     try {

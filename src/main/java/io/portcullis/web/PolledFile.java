@@ -60,6 +60,11 @@ final class PolledFile implements AutoCloseable {
     return file;
   }
 
+  /** Why a version that cannot be read is refused, naming the file. */
+  String unreadable() {
+    return file.toAbsolutePath() + " cannot be read (missing, or not readable by the container)";
+  }
+
   /** Starts polling the file on a daemon thread of its own. */
   void start() {
     poller = new Thread(this::poll, threadName);

@@ -42,8 +42,14 @@ public final class PortcullisBootstrap implements ServletContextListener {
   public void contextInitialized(ServletContextEvent event) {
     ServletContext context = event.getServletContext();
     Path file = configFile(context);
-    byte[] content = read(file);
-    PortcullisConfig config = loadConfig(file, content);
+    byte[] content;
+    PortcullisConfig config;
+    try {
+      content = ConfigLoader.read(file); // once: hot reload compares later versions with these bytes
+      config = ConfigLoader.load(file, content);
+    } catch (ConfigException e) {
+      throw fail(e.getMessage());
+    }
     Clock clock = Clock.systemUTC();
     // Metrics are on; a deployment may switch them off (init-parameter portcullis.metrics=off) to
     // measure what they cost (docs/benchmarks.md).
@@ -125,21 +131,6 @@ public final class PortcullisBootstrap implements ServletContextListener {
     }
   }
 
-  private static byte[] read(Path file) {
-    try {
-      return ConfigLoader.read(file);
-    } catch (ConfigException e) {
-      throw fail(e.getMessage());
-    }
-  }
-
-  private static PortcullisConfig loadConfig(Path file, byte[] content) {
-    try {
-      return ConfigLoader.load(file, content);
-    } catch (ConfigException e) {
-      throw fail(e.getMessage());
-    }
-  }
 
   private static IllegalStateException fail(String message) {
     LOG.log(Level.ERROR, message);
